@@ -1,0 +1,99 @@
+// Turn what a run left behind (the runner's result, the journal, the runtime's output) into a
+// verdict a learner can act on. A run killed at its deadline has no result: its journal still says
+// what every worker was last doing, which is the deadlock report.
+import { readFileSync } from "node:fs";
+import type { JournalLine } from "@workshop/process/journal";
+import { whereInWorkshop } from "./scenario.ts";
+import type { RunnerResult, Verdict, WorkerReport } from "./verdict.ts";
+
+const EVENTS_CAP = 5000;
+const LAST_PER_WORKER = 5;
+
+export interface RunFacts {
+  cell: string;
+  file: string;
+  scenario: string;
+  title: string;
+  runDir: string;
+  result: RunnerResult | undefined;
+  timedOut: boolean;
+  aborted?: boolean;
+  deadlineMs?: number;
+  durationMs: number;
+  runtimeOutput: string;
+  journal: JournalLine[];
+}
+
+export function composeVerdict(f: RunFacts): Verdict {
+  const endedAt = f.journal.reduce((t, line) => Math.max(t, line.t), 0);
+  const workers = workerReports(f.journal, endedAt);
+  const output = f.journal.flatMap((l) => (l.k === "log" ? [{ worker: l.w, stream: l.stream, text: l.text }] : []));
+  const events = f.journal.filter((l) => l.k !== "log").slice(-EVENTS_CAP);
+  const base = { cell: f.cell, file: f.file, scenario: f.scenario, title: f.title, durationMs: Math.round(f.durationMs), workers, output, events, runtimeOutput: f.runtimeOutput };
+
+  if (f.aborted) return { ...base, status: "error", message: "cancelled (the file changed while it ran)" };
+  if (f.timedOut) return { ...base, status: "deadlock", message: deadlockMessage(f.deadlineMs ?? 0, workers) };
+  if (!f.result) {
+    return { ...base, status: "error", message: `the runtime exited before the scenario finished${firstLines(f.runtimeOutput)}` };
+  }
+  const where = whereInWorkshop(f.result.stack) ?? whereInWorkshop(f.result.message);
+  const message = f.result.status === "pass" ? undefined : withTodo(f.result.message ?? "failed", f.file);
+  return { ...base, status: f.result.status, message, where };
+}
+
+function workerReports(journal: JournalLine[], endedAt: number): WorkerReport[] {
+  const byId = new Map<string, WorkerReport & { open: Map<string, number> }>();
+  const get = (id: string, name = id) => {
+    let w = byId.get(id);
+    if (!w) byId.set(id, (w = { id, name, exitCode: null, last: [], open: new Map() }));
+    return w;
+  };
+  get("main");
+  for (const line of journal) {
+    if (line.k === "proc") {
+      const w = get(line.child, line.name);
+      w.name = line.name;
+      if (line.what === "exit") w.exitCode = line.code ?? null;
+    } else if (line.k === "ev") {
+      const w = get(line.w);
+      if (line.ph === "begin") w.open.set(line.op, line.t);
+      else {
+        if (line.ph === "end") w.open.delete(line.op);
+        w.last = [...w.last, line.out ? `${line.op} → ${line.out}` : line.op].slice(-LAST_PER_WORKER);
+      }
+    }
+  }
+  return [...byId.values()].map(({ open, ...w }) => {
+    const [op, since] = [...open.entries()].at(-1) ?? [];
+    return op && w.exitCode === null ? { ...w, waiting: `${op}, waiting since ${((endedAt - (since ?? endedAt)) / 1000).toFixed(1)} s` } : w;
+  });
+}
+
+function deadlockMessage(deadlineMs: number, workers: WorkerReport[]): string {
+  const lines = workers.map((w) => {
+    const state = w.exitCode !== null ? `exited (${w.exitCode})` : (w.waiting ?? `running; last: ${w.last.at(-1) ?? "nothing recorded"}`);
+    return `  ${w.id} ${w.name === w.id ? "" : `(${w.name}) `}— ${state}`;
+  });
+  return [`deadlock suspected: the scenario did not finish within ${(deadlineMs / 1000).toFixed(1)} s. Every process was killed. What each was doing:`, ...lines].join("\n");
+}
+
+/** On a pristine starter, point at the first TODO: that is where to begin. */
+function withTodo(message: string, file: string): string {
+  let text: string;
+  try {
+    text = readFileSync(file, "utf8");
+  } catch {
+    return message;
+  }
+  const lines = text.split("\n");
+  const first = lines.findIndex((l) => /\bTODO\b/.test(l));
+  if (first < 0) return message;
+  const count = lines.filter((l) => /\bTODO\b/.test(l)).length;
+  const rel = file.replace(/^.*?\/workshops\//, "workshops/");
+  return `${message}\n\n${count} TODO${count > 1 ? "s" : ""} left in this file — start at ${rel}:${first + 1}: ${lines[first]?.trim()}`;
+}
+
+function firstLines(output: string): string {
+  const text = output.trim().split("\n").slice(0, 12).join("\n");
+  return text ? `:\n${text}` : " (it printed nothing)";
+}

@@ -1,0 +1,165 @@
+// Run one scenario of one cell in its runtime, as its own process group, with a hard deadline.
+// Whatever happens — pass, fail, a crash, a hang — this returns a Verdict and leaves no process
+// behind: the whole group is killed on the deadline, on abort, and after every normal exit.
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { JournalLine } from "@workshop/process/journal";
+import { buildForNode } from "./build.ts";
+import { type Cell, denoPermissions, REPO, type Target, targetFile } from "./cells.ts";
+import { composeVerdict } from "./compose.ts";
+import { killGroup, trackGroup, untrackGroup } from "./groups.ts";
+import type { RunnerResult, Verdict } from "./verdict.ts";
+
+const BIN = join(REPO, "node_modules", ".bin");
+const OUTPUT_CAP = 1 << 20;
+/** Slow machines may scale every deadline (never needed on CI's 2 cores, but kind to laptops). */
+const SCALE = Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1;
+
+export interface RunOptions {
+  cell: Cell;
+  /** starter (the learner's file), solution, or a path to any file exporting the chapter's factories. */
+  target: Target | { file: string };
+  scenario: { name: string; title: string; deadlineMs?: number };
+  signal?: AbortSignal;
+}
+
+export async function runScenario(opts: RunOptions): Promise<Verdict> {
+  const { cell, scenario } = opts;
+  const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
+  const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
+  const runDir = mkdtempSync(join(tmpdir(), "workshop-run-"));
+  const started = performance.now();
+  const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title };
+  try {
+    let command: string[];
+    try {
+      command = await commandFor(cell, file, scenario.name, runDir);
+    } catch (err) {
+      // esbuild could not even parse the file: say where, like a compiler would.
+      return composeVerdict({ ...base, runDir, result: buildError(err), timedOut: false, durationMs: 0, runtimeOutput: "", journal: [] });
+    }
+    const { timedOut, output } = await runGroup(command, runDir, deadlineMs, opts.signal);
+    const result = readJson<RunnerResult>(join(runDir, "result.json"));
+    return composeVerdict({
+      ...base,
+      runDir,
+      result,
+      timedOut,
+      deadlineMs,
+      aborted: opts.signal?.aborted,
+      durationMs: performance.now() - started,
+      runtimeOutput: output,
+      journal: readJournal(join(runDir, "journal.jsonl")),
+    });
+  } finally {
+    if (!process.env.WORKSHOP_KEEP_RUNS) rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+async function commandFor(cell: Cell, file: string, scenarioName: string, runDir: string): Promise<string[]> {
+  const runner = join(REPO, "packages/harness/src/runner.ts");
+  const url = (f: string) => pathToFileURL(f).href;
+  switch (cell.runtime) {
+    case "node": {
+      const built = await buildForNode(cell.scenarioFile, file);
+      return [process.execPath, "--enable-source-maps", built.runner, url(built.scenario), scenarioName, url(built.cell), runDir, "node"];
+    }
+    case "deno":
+      // Named permissions only: read the repo (sources, node_modules) and the run dir; write the run dir.
+      return [
+        join(BIN, "deno"),
+        "run",
+        "--no-lock",
+        "--no-prompt",
+        "--quiet",
+        `--allow-read=${REPO},${runDir}`,
+        `--allow-write=${runDir}`,
+        ...denoPermissions(cell),
+        runner,
+        url(cell.scenarioFile),
+        scenarioName,
+        url(file),
+        runDir,
+        "deno",
+      ];
+    case "bun":
+      return [join(BIN, "bun"), runner, url(cell.scenarioFile), scenarioName, url(file), runDir, "bun"];
+  }
+}
+
+function runGroup(command: string[], runDir: string, deadlineMs: number, signal?: AbortSignal): Promise<{ timedOut: boolean; output: string }> {
+  return new Promise((resolve) => {
+    const [exe, ...args] = command as [string, ...string[]];
+    // detached: the runtime leads a new process group, so one kill reaches every worker it started.
+    // TMPDIR points into the run dir, so files a cell makes (lock files, mmap'd values) go with it.
+    const child: ChildProcess = spawn(exe, args, {
+      cwd: REPO,
+      detached: true,
+      stdio: ["ignore", "pipe", "pipe"],
+      env: { ...process.env, TMPDIR: runDir, NO_COLOR: "1", FORCE_COLOR: "0" },
+    });
+    const pgid = child.pid;
+    if (pgid) trackGroup(pgid);
+    let output = "";
+    let dropped = 0;
+    const keep = (chunk: Buffer) => {
+      if (output.length < OUTPUT_CAP) output += chunk.toString("utf8");
+      else dropped += chunk.length;
+    };
+    child.stdout?.on("data", keep);
+    child.stderr?.on("data", keep);
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      if (pgid) killGroup(pgid);
+    }, deadlineMs);
+    const onAbort = () => pgid && killGroup(pgid);
+    signal?.addEventListener("abort", onAbort, { once: true });
+    child.on("error", (err) => keep(Buffer.from(`could not start ${exe}: ${err.message}\n`)));
+    child.on("close", () => {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", onAbort);
+      if (pgid) {
+        killGroup(pgid); // stragglers: a worker that outlived the runner
+        untrackGroup(pgid);
+      }
+      if (dropped) output += `\n… ${dropped} more bytes not kept\n`;
+      resolve({ timedOut, output: output.replaceAll(runDir, "<run>") });
+    });
+  });
+}
+
+function buildError(err: unknown): RunnerResult {
+  const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
+  if (errors?.length) {
+    const lines = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text));
+    return { status: "error", message: `the file does not compile:\n${lines.join("\n")}`, stack: lines[0] };
+  }
+  return { status: "error", message: err instanceof Error ? err.message : String(err) };
+}
+
+function readJson<T>(file: string): T | undefined {
+  if (!existsSync(file)) return undefined;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+function readJournal(file: string): JournalLine[] {
+  if (!existsSync(file)) return [];
+  const lines: JournalLine[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line) continue;
+    try {
+      lines.push(JSON.parse(line) as JournalLine);
+    } catch {
+      // a line cut short by a kill: the rest of the journal still tells the story
+    }
+  }
+  return lines;
+}

@@ -1,0 +1,51 @@
+// Runs inside the target runtime (node / deno / bun): one scenario against one cell, then exits.
+// Usage: runner <scenario module URL> <scenario name> <cell module URL> <run dir> <runtime>
+// The result goes to <run dir>/result.json — never stdout, which belongs to the learner's code.
+import { writeFileSync } from "node:fs";
+import process from "node:process";
+import { liveProcesses, type Runtime } from "@workshop/process";
+import { captureConsole, closeJournal, openJournal } from "@workshop/process/journal";
+import { Failure, makeContext, type Scenario } from "./scenario.ts";
+import type { RunnerResult } from "./verdict.ts";
+
+const [scenarioModule, scenarioName, cellModule, runDir, runtime] = process.argv.slice(-5) as [string, string, string, string, Runtime];
+const journalFile = `${runDir}/journal.jsonl`;
+
+async function main(): Promise<RunnerResult> {
+  openJournal(journalFile);
+  captureConsole();
+  let cell: unknown;
+  try {
+    cell = await import(cellModule);
+  } catch (err) {
+    return { status: "error", message: `could not load ${shortPath(cellModule)}: ${describe(err)}`, stack: stackOf(err) };
+  }
+  const { scenarios } = (await import(scenarioModule)) as { scenarios: Scenario<unknown>[] };
+  const scenario = scenarios.find((s) => s.name === scenarioName);
+  if (!scenario) return { status: "error", message: `no scenario named "${scenarioName}" in ${shortPath(scenarioModule)}` };
+  try {
+    await scenario.run(makeContext(cell, runtime, scenarioModule, journalFile));
+    return { status: "pass" };
+  } catch (err) {
+    if (err instanceof Failure) return { status: "fail", message: err.message, stack: err.stack };
+    return { status: "error", message: describe(err), stack: stackOf(err) };
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+}
+
+function stackOf(err: unknown): string | undefined {
+  return err instanceof Error ? err.stack : undefined;
+}
+
+function shortPath(url: string): string {
+  return url.replace(/^.*?\/(workshops|tests)\//, "$1/");
+}
+
+const result = await main().catch((err): RunnerResult => ({ status: "error", message: describe(err), stack: stackOf(err) }));
+for (const p of liveProcesses()) p.kill(); // a scenario that gave up on its workers
+writeFileSync(`${runDir}/result.json`, JSON.stringify(result));
+closeJournal();
+process.exit(0);

@@ -1,0 +1,19 @@
+// Entry point of every child the Bun backend spawns.
+import { ChildSide } from "../common/child.ts";
+import type { ControlMessage } from "../common/process-base.ts";
+
+// Like a forked Node child, leave when the parent is gone rather than linger as an orphan.
+process.on("disconnect", () => process.exit(1));
+
+const side = new ChildSide({
+  send: (msg) => {
+    process.send?.(msg);
+    return Promise.resolve();
+  },
+  exit: (code) => {
+    // Give the IPC channel a turn to flush the last message before the process ends.
+    setTimeout(() => process.exit(code), 0);
+  },
+});
+
+process.on("message", (msg) => side.receive(msg as ControlMessage));

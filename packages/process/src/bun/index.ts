@@ -1,0 +1,51 @@
+// Bun backend: every Process is a real OS process started with Bun.spawn and an IPC channel.
+// Bun allows one `ipc` callback per child, fixed at spawn: all traffic (Process's own and every
+// primitive's tagged channel) goes through it and is routed by ProcessBase.
+import type { Subprocess } from "bun";
+import { type ControlMessage, liveProcesses, ProcessBase } from "../common/process-base.ts";
+
+export * from "../common/api.ts";
+export const runtime = "bun" as const;
+
+const CHILD_ENTRY = new URL("./child.ts", import.meta.url).pathname;
+const SIGNALS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGABRT: 6, SIGSEGV: 11 };
+
+export class Process extends ProcessBase {
+  private child: Subprocess | undefined;
+
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  protected childNumber(): number {
+    return this.child?.pid ?? 0;
+  }
+
+  protected spawnChild(): Promise<void> {
+    // process.execPath, not "bun": bun is not on PATH outside npm scripts.
+    const child = Bun.spawn([process.execPath, CHILD_ENTRY], {
+      stdio: ["ignore", "inherit", "inherit"],
+      serialization: "advanced",
+      ipc: (msg) => this.receive(msg as ControlMessage),
+    });
+    this.child = child;
+    void child.exited.then((code) => {
+      this.exited(child.signalCode ? -(SIGNALS[child.signalCode] ?? 1) : code);
+    });
+    return Promise.resolve();
+  }
+
+  protected sendToChild(msg: ControlMessage): Promise<void> {
+    if (!this.child || this.exitCode !== null) return Promise.reject(new Error(`${this.name} is not running`));
+    this.child.send(msg);
+    return Promise.resolve();
+  }
+
+  protected killChild(): void {
+    this.child?.kill("SIGKILL");
+  }
+}
+
+process.on("exit", () => {
+  for (const p of liveProcesses()) p.kill();
+});

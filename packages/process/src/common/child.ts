@@ -1,0 +1,108 @@
+// The child's side of Process, the same on every runtime: take the start message, become that
+// process (id, journal), rebuild the arguments, run the target, report how it ended.
+import { reviveArgs } from "./handles.ts";
+import { setCurrentProcess } from "./identity.ts";
+import { captureConsole, closeJournal, openJournal } from "./journal.ts";
+import type { ControlMessage } from "./process-base.ts";
+import type { Channel } from "./types.ts";
+
+export interface ParentLink {
+  send(msg: ControlMessage, handle?: unknown): Promise<void>;
+  /** End this process (or worker) with the code, after pending sends are flushed. */
+  exit(code: number): void;
+}
+
+type Listener = (msg: unknown, handle?: unknown) => void;
+
+/** Routes the parent's messages; a backend's child entry feeds every message into `receive`. */
+export class ChildSide {
+  private handles: unknown[] = [];
+  private channels = new Map<string, Set<Listener>>();
+
+  constructor(private readonly parent: ParentLink) {
+    signalSink = (what) => void parent.send({ t: "signal", what });
+  }
+
+  receive(msg: ControlMessage, handle?: unknown): void {
+    if (msg.t === "handle") this.handles.push(handle);
+    else if (msg.t === "ch") this.deliver(msg.tag, msg.msg, handle);
+    else if (msg.t === "start") void this.run(msg);
+    else if (msg.t === "signal") {
+      fromParent.add(msg.what);
+      for (const wake of parentWaiters.splice(0)) wake();
+    }
+  }
+
+  // A message may arrive before its primitive is revived and listening: keep it until then.
+  private pending = new Map<string, [unknown, unknown][]>();
+
+  private deliver(tag: string, msg: unknown, handle: unknown): void {
+    const listeners = this.channels.get(tag);
+    if (listeners?.size) for (const listener of listeners) listener(msg, handle);
+    else this.pending.set(tag, [...(this.pending.get(tag) ?? []), [msg, handle]]);
+  }
+
+  channel = (tag: string): Channel => ({
+    send: (msg, handle) => void this.parent.send({ t: "ch", tag, msg }, handle).catch(() => {}),
+    onMessage: (listener) => {
+      let set = this.channels.get(tag);
+      if (!set) this.channels.set(tag, (set = new Set()));
+      set.add(listener);
+      const early = this.pending.get(tag) ?? [];
+      this.pending.delete(tag);
+      for (const [msg, handle] of early) listener(msg, handle);
+      return () => set.delete(listener);
+    },
+  });
+
+  private async run(start: Extract<ControlMessage, { t: "start" }>): Promise<void> {
+    setCurrentProcess({ id: start.id, num: start.num, name: start.name });
+    if (start.journal) {
+      openJournal(start.journal);
+      captureConsole();
+    }
+    let code = 0;
+    try {
+      const mod = (await import(start.module)) as Record<string, unknown>;
+      const target = mod[start.target];
+      if (typeof target !== "function") throw new Error(`${start.module} has no exported function "${start.target}"`);
+      const args = await reviveArgs(start.wire, this.handles, this.channel);
+      const value = await target(...args);
+      await this.parent.send({ t: "result", value: value ?? null });
+    } catch (err) {
+      code = 1;
+      const e = err instanceof Error ? err : new Error(String(err));
+      console.error(e.stack ?? e.message);
+      await this.parent.send({ t: "error", message: `${e.name}: ${e.message}`, stack: e.stack }).catch(() => {});
+    }
+    closeJournal();
+    this.parent.exit(code);
+  }
+}
+
+let signalSink: ((what: string) => void) | undefined;
+
+/** Tell the parent something happened (the parent waits with `proc.waitFor(what)`). */
+export function signalParent(what: string): void {
+  if (!signalSink) throw new Error("signalParent() called outside a child process");
+  signalSink(what);
+}
+
+const fromParent = new Set<string>();
+const parentWaiters: (() => void)[] = [];
+
+/** Wait until the parent calls `proc.notify(what)` (a start barrier, a "you may stop now"). */
+export async function waitForParent(what: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  while (!fromParent.has(what)) {
+    const left = deadline - Date.now();
+    if (left <= 0) throw new Error(`the parent did not send "${what}" within ${opts.timeoutMs ?? 10_000} ms`);
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, left);
+      parentWaiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+}

@@ -1,0 +1,101 @@
+// Passing primitives to children, the way Python pickles a Lock into Process(args=(lock,)).
+//
+// A primitive that can cross into a child implements `[reduce](ctx)`: it returns a serialisable
+// Reduction — its `kind`, the URL of the module that knows how to rebuild it, and plain `data` —
+// plus whatever the runtime must carry beside the message (a socket for Node's handle passing, a
+// MessagePort to transfer for Deno). In the child, the module is imported (which registers its
+// reviver) and `revive(data, ctx)` rebuilds a working primitive.
+import type { Channel } from "./types.ts";
+
+export const reduce: unique symbol = Symbol.for("workshop.reduce") as never;
+
+export interface Reduction {
+  kind: string;
+  /** URL of the module whose import registers the reviver for `kind` (usually import.meta.url). */
+  module: string;
+  data: unknown;
+  /** Node: one net.Socket / net.Server sent beside the message (handle passing). */
+  handle?: unknown;
+  /** Deno: objects to transfer rather than copy (MessagePort, ArrayBuffer). */
+  transfer?: unknown[];
+}
+
+/** What the parent offers a primitive while reducing it for one particular child. */
+export interface ReduceContext {
+  child: { id: string; name: string };
+  /** A private channel to that child, tagged so it never sees Process's own messages. */
+  channel(tag: string): Channel;
+  /** Called once when that child exits (or is killed): e.g. a lock server releases its lock. */
+  onExit(listener: (exitCode: number | null) => void): void;
+}
+
+/** What the child offers a reviver. */
+export interface ReviveContext {
+  /** The child's end of the tagged channel to the parent. */
+  channel(tag: string): Channel;
+  /** Node: the socket or server that travelled beside the message. */
+  handle?: unknown;
+}
+
+export interface Reducible {
+  [reduce](ctx: ReduceContext): Reduction | Promise<Reduction>;
+}
+
+export type Reviver = (data: never, ctx: ReviveContext) => unknown;
+
+const revivers = new Map<string, Reviver>();
+
+/** Register how to rebuild a primitive of this kind in a child (call at module top level). */
+export function registerReviver<D>(kind: string, reviver: (data: D, ctx: ReviveContext) => unknown): void {
+  revivers.set(kind, reviver as Reviver);
+}
+
+export function isReducible(x: unknown): x is Reducible {
+  return typeof x === "object" && x !== null && typeof (x as Partial<Reducible>)[reduce] === "function";
+}
+
+/** An argument as it travels: either a plain value, or a pointer to a reduction. */
+export type WireArg = { value: unknown } | { reduction: Omit<Reduction, "handle" | "transfer">; hasHandle: boolean };
+
+export async function reduceArgs(
+  args: unknown[],
+  ctx: ReduceContext,
+): Promise<{ wire: WireArg[]; handles: unknown[]; transfer: unknown[] }> {
+  const wire: WireArg[] = [];
+  const handles: unknown[] = [];
+  const transfer: unknown[] = [];
+  for (const arg of args) {
+    if (!isReducible(arg)) {
+      wire.push({ value: arg });
+      continue;
+    }
+    const { handle, transfer: t, ...reduction } = await arg[reduce](ctx);
+    wire.push({ reduction, hasHandle: handle !== undefined });
+    if (handle !== undefined) handles.push(handle);
+    if (t) transfer.push(...t);
+  }
+  return { wire, handles, transfer };
+}
+
+/** In the child: rebuild each argument; `handles` arrive in the same order they were reduced. */
+export async function reviveArgs(
+  wire: WireArg[],
+  handles: unknown[],
+  channel: (tag: string) => Channel,
+): Promise<unknown[]> {
+  const args: unknown[] = [];
+  let nextHandle = 0;
+  for (const arg of wire) {
+    if ("value" in arg) {
+      args.push(arg.value);
+      continue;
+    }
+    const { kind, module, data } = arg.reduction;
+    await import(module);
+    const reviver = revivers.get(kind);
+    if (!reviver) throw new Error(`no reviver registered for "${kind}" by ${module}: call registerReviver("${kind}", ...) at its top level`);
+    const handle = arg.hasHandle ? handles[nextHandle++] : undefined;
+    args.push(await reviver(data as never, { channel, handle }));
+  }
+  return args;
+}

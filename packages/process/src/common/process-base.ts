@@ -1,0 +1,173 @@
+// The part of Process that is the same on every runtime: ids, the tagged channels, join with a
+// deadline, results and signals. Each backend (node/deno/bun) only knows how to start a child,
+// send it one message, and kill it; it feeds what the child says back through `receive` / `exited`.
+import { type ReduceContext, reduceArgs, type WireArg } from "./handles.ts";
+import { currentProcess } from "./identity.ts";
+import { journalPath, now, write } from "./journal.ts";
+import type { Channel, ProcessLike, ProcessOptions } from "./types.ts";
+
+/** Messages between a parent and one child. `ch` carries a primitive's tagged traffic. */
+export type ControlMessage =
+  | { t: "handle" }
+  | { t: "start"; module: string; target: string; wire: WireArg[]; id: string; num: number; name: string; journal?: string }
+  | { t: "ch"; tag: string; msg: unknown }
+  | { t: "signal"; what: string }
+  | { t: "result"; value: unknown }
+  | { t: "error"; message: string; stack?: string }
+  | { t: "exit"; code: number };
+
+let spawned = 0;
+const live = new Set<ProcessBase>();
+
+/** Every child still running, so the top process can kill them all before it exits. */
+export function liveProcesses(): ReadonlySet<ProcessBase> {
+  return live;
+}
+
+export abstract class ProcessBase implements ProcessLike {
+  readonly id: string;
+  readonly name: string;
+  exitCode: number | null = null;
+  result: unknown = undefined;
+  error: { message: string; stack?: string } | undefined;
+
+  protected readonly options: ProcessOptions;
+  private started = false;
+  private exitListeners: ((code: number | null) => void)[] = [];
+  private channels = new Map<string, Set<(msg: unknown, handle?: unknown) => void>>();
+  private signals = new Set<string>();
+  private signalWaiters: (() => void)[] = [];
+  private exitedPromise: Promise<number>;
+  private resolveExited!: (code: number) => void;
+
+  constructor(options: ProcessOptions) {
+    this.options = options;
+    spawned += 1;
+    const parent = currentProcess().id;
+    this.id = parent === "main" ? `w${spawned}` : `${parent}.${spawned}`;
+    this.name = options.name ?? `${options.target}-${spawned}`;
+    this.exitedPromise = new Promise((resolve) => {
+      this.resolveExited = resolve;
+    });
+  }
+
+  abstract get pid(): number | undefined;
+  /** Start the child; the backend must call `receive` and `exited` from now on. */
+  protected abstract spawnChild(): Promise<void>;
+  /** Send one control message (with at most one handle, Node's rule) to the child. */
+  protected abstract sendToChild(msg: ControlMessage, handle?: unknown, transfer?: unknown[]): Promise<void>;
+  protected abstract killChild(): void;
+  /** The number the child uses as its owner id in shared memory (pid, or a counter for workers). */
+  protected abstract childNumber(): number;
+
+  async start(): Promise<void> {
+    if (this.started) throw new Error(`process ${this.name} already started`);
+    this.started = true;
+    live.add(this);
+    await this.spawnChild();
+    write({ k: "proc", t: now(), w: currentProcess().id, child: this.id, name: this.name, what: "start" });
+    const ctx: ReduceContext = {
+      child: { id: this.id, name: this.name },
+      channel: (tag) => this.channel(tag),
+      onExit: (listener) => this.exitListeners.push(listener),
+    };
+    const { wire, handles, transfer } = await reduceArgs(this.options.args ?? [], ctx);
+    for (const handle of handles) await this.sendToChild({ t: "handle" }, handle);
+    const { module, target } = this.options;
+    const start: ControlMessage = { t: "start", module, target, wire, id: this.id, num: this.childNumber(), name: this.name, journal: journalPath() };
+    await this.sendToChild(start, undefined, transfer);
+  }
+
+  async join(opts: { timeoutMs?: number } = {}): Promise<number | null> {
+    if (!this.started) throw new Error(`join() before start() on ${this.name}`);
+    if (opts.timeoutMs === undefined) return this.exitedPromise;
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const timeout = new Promise<null>((resolve) => {
+      timer = setTimeout(() => resolve(null), opts.timeoutMs);
+    });
+    try {
+      return await Promise.race([this.exitedPromise, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  kill(): void {
+    if (this.exitCode === null && this.started) this.killChild();
+  }
+
+  async waitFor(what: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+    while (!this.signals.has(what)) {
+      if (this.exitCode !== null) {
+        const why = this.error ? `: ${this.error.message}` : "";
+        throw new Error(`${this.name} exited (code ${this.exitCode}) before signalling "${what}"${why}`);
+      }
+      const left = deadline - Date.now();
+      if (left <= 0) throw new Error(`${this.name} did not signal "${what}" within ${opts.timeoutMs ?? 10_000} ms`);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, left);
+        this.signalWaiters.push(() => {
+          clearTimeout(timer);
+          resolve();
+        });
+      });
+    }
+  }
+
+  /** Tell the child something (it waits with `waitForParent(what)`), e.g. "go" after a barrier. */
+  async notify(what: string): Promise<void> {
+    await this.sendToChild({ t: "signal", what });
+  }
+
+  /** The parent's end of this child's channel for one primitive. */
+  channel(tag: string): Channel {
+    return {
+      send: (msg, handle) => {
+        if (this.exitCode === null) void this.sendToChild({ t: "ch", tag, msg }, handle).catch(() => {});
+      },
+      onMessage: (listener) => {
+        let set = this.channels.get(tag);
+        if (!set) this.channels.set(tag, (set = new Set()));
+        set.add(listener);
+        return () => set.delete(listener);
+      },
+    };
+  }
+
+  /** Backends call this for every message from the child. */
+  protected receive(msg: ControlMessage, handle?: unknown): void {
+    switch (msg.t) {
+      case "ch":
+        for (const listener of this.channels.get(msg.tag) ?? []) listener(msg.msg, handle);
+        break;
+      case "signal":
+        this.signals.add(msg.what);
+        this.wakeSignalWaiters();
+        break;
+      case "result":
+        this.result = msg.value;
+        break;
+      case "error":
+        this.error = { message: msg.message, stack: msg.stack };
+        break;
+    }
+  }
+
+  /** Backends call this exactly once, when the child is gone. */
+  protected exited(code: number): void {
+    if (this.exitCode !== null) return;
+    this.exitCode = code;
+    live.delete(this);
+    write({ k: "proc", t: now(), w: currentProcess().id, child: this.id, name: this.name, what: "exit", code });
+    for (const listener of this.exitListeners) listener(code);
+    this.wakeSignalWaiters();
+    this.resolveExited(code);
+  }
+
+  private wakeSignalWaiters(): void {
+    const waiters = this.signalWaiters;
+    this.signalWaiters = [];
+    for (const wake of waiters) wake();
+  }
+}

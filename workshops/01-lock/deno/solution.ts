@@ -1,0 +1,74 @@
+// 01-lock on Deno — instructor solution.
+// A mutex in a SharedArrayBuffer: one Int32 that is 0 when free and the holder's number when held.
+// compareExchange claims it atomically; Atomics.waitAsync sleeps until a release notifies.
+import { type Lock, LockError, type Value } from "@workshop/contracts";
+import { currentProcess, reduce, type Reduction, registerReviver } from "@workshop/process";
+
+const FREE = 0;
+const STATE = 0; // index of the lock word in the Int32Array
+const WAIT_SLICE_MS = 50; // wait in slices, so no thread is ever parked with no way out
+
+class SharedMemoryLock implements Lock {
+  constructor(private readonly word: Int32Array) {}
+
+  async acquire(opts: { timeoutMs?: number } = {}): Promise<boolean> {
+    const me = currentProcess().num;
+    const deadline = performance.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
+    for (;;) {
+      // Claim the lock only if it is free — one atomic step, so two workers can't both win.
+      const holder = Atomics.compareExchange(this.word, STATE, FREE, me);
+      if (holder === FREE) return true;
+      const left = deadline - performance.now();
+      if (left <= 0) return false;
+      // Sleep (without blocking this thread's event loop) until the word changes from `holder`.
+      const wait = Atomics.waitAsync(this.word, STATE, holder, Math.min(left, WAIT_SLICE_MS));
+      if (wait.async) await wait.value;
+    }
+  }
+
+  release(): void {
+    const me = currentProcess().num;
+    // Free it only if we are the holder: the same atomic step checks and clears.
+    const holder = Atomics.compareExchange(this.word, STATE, me, FREE);
+    if (holder !== me) {
+      throw new LockError(holder === FREE ? "release() of a lock that is not held" : `release() by ${currentProcess().id}, which does not hold the lock`);
+    }
+    Atomics.notify(this.word, STATE, 1); // wake one waiter
+  }
+
+  // Passing the lock to a worker shares the memory: structured clone keeps a SharedArrayBuffer shared.
+  [reduce](): Reduction {
+    return { kind: "deno-shared-lock", module: import.meta.url, data: this.word };
+  }
+}
+
+/** Like Value('i', 0): one Int32 in shared memory. */
+class SharedValue implements Value {
+  constructor(private readonly cell: Int32Array) {}
+
+  get(): Promise<number> {
+    return Promise.resolve(Atomics.load(this.cell, 0));
+  }
+
+  set(v: number): Promise<void> {
+    Atomics.store(this.cell, 0, v);
+    return Promise.resolve();
+  }
+
+  [reduce](): Reduction {
+    return { kind: "deno-shared-value", module: import.meta.url, data: this.cell };
+  }
+}
+
+registerReviver("deno-shared-lock", (word: Int32Array) => new SharedMemoryLock(word));
+registerReviver("deno-shared-value", (cell: Int32Array) => new SharedValue(cell));
+
+export function createLock(): Promise<Lock> {
+  return Promise.resolve(new SharedMemoryLock(new Int32Array(new SharedArrayBuffer(4))));
+}
+
+export function createValue(initial: number): Promise<Value> {
+  const cell = new Int32Array(new SharedArrayBuffer(4));
+  cell[0] = initial;
+  return Promise.resolve(new SharedValue(cell));
+}

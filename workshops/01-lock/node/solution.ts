@@ -1,0 +1,143 @@
+// 01-lock on Node — instructor solution.
+// A lock file: whoever creates it first holds the lock. open(path, "wx") is O_CREAT|O_EXCL, which
+// the kernel makes atomic: of many processes racing to create the file, exactly one succeeds.
+// The file holds the owner's pid, so release() can check ownership and a lock whose owner died
+// (a stale lock) can be recovered. The shared counter lives in a second file.
+import { mkdtempSync } from "node:fs";
+import { open, readFile, stat, unlink, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { type Lock, LockError, type Value } from "@workshop/contracts";
+import { reduce, type Reduction, registerReviver } from "@workshop/process";
+
+const MAX_BACKOFF_MS = 8;
+const STALE_GUARD_MS = 1_000; // a recovery guard older than this belongs to a recoverer that died
+
+class FileLock implements Lock {
+  constructor(readonly path: string) {}
+
+  async acquire(opts: { timeoutMs?: number } = {}): Promise<boolean> {
+    const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
+    let backoff = 0.25;
+    for (;;) {
+      if (await this.tryCreate()) return true;
+      await this.recoverIfStale();
+      const left = deadline - Date.now();
+      if (left <= 0) return false;
+      // Back off, with jitter so waiting processes don't retry in lockstep.
+      await sleep(Math.min(left, backoff * (0.5 + Math.random())));
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  async release(): Promise<void> {
+    const owner = await this.owner();
+    if (owner !== process.pid) {
+      throw new LockError(owner === undefined ? "release() of a lock that is not held" : `release() by pid ${process.pid}, but pid ${owner} holds the lock`);
+    }
+    await unlink(this.path);
+  }
+
+  /** O_EXCL: create the file only if it does not exist — the atomic test-and-set. */
+  private async tryCreate(): Promise<boolean> {
+    let file: Awaited<ReturnType<typeof open>>;
+    try {
+      file = await open(this.path, "wx");
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
+      throw err;
+    }
+    await file.writeFile(String(process.pid));
+    await file.close();
+    return true;
+  }
+
+  /** The pid in the lock file; undefined if there is no lock file; NaN while it is being written. */
+  private async owner(): Promise<number | undefined> {
+    try {
+      return Number.parseInt(await readFile(this.path, "utf8"), 10);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * If the holder died, remove its lock file. Two waiters may notice at once, so the check and the
+   * removal happen under a second lock file (the guard): without it, one could delete the fresh
+   * lock the other just created.
+   */
+  private async recoverIfStale(): Promise<void> {
+    const owner = await this.owner();
+    if (owner === undefined || Number.isNaN(owner) || isAlive(owner)) return;
+    const guard = `${this.path}.recover`;
+    try {
+      await writeFile(guard, String(process.pid), { flag: "wx" });
+    } catch {
+      await removeIfOlderThan(guard, STALE_GUARD_MS);
+      return; // someone else is recovering; try again on the next round
+    }
+    try {
+      if ((await this.owner()) === owner) await unlink(this.path).catch(() => {});
+    } finally {
+      await unlink(guard).catch(() => {});
+    }
+  }
+
+  // A handle is just the path: any process can open the same file.
+  [reduce](): Reduction {
+    return { kind: "node-file-lock", module: import.meta.url, data: this.path };
+  }
+}
+
+/** Like Value('i', 0), kept in a file. Not atomic by itself: that is what the lock is for. */
+class FileValue implements Value {
+  constructor(readonly path: string) {}
+
+  async get(): Promise<number> {
+    return Number(await readFile(this.path, "utf8"));
+  }
+
+  async set(v: number): Promise<void> {
+    await writeFile(this.path, String(v));
+  }
+
+  [reduce](): Reduction {
+    return { kind: "node-file-value", module: import.meta.url, data: this.path };
+  }
+}
+
+registerReviver("node-file-lock", (path: string) => new FileLock(path));
+registerReviver("node-file-value", (path: string) => new FileValue(path));
+
+/** process.kill(pid, 0) sends nothing: it only asks whether the process exists. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM"; // exists, but not ours
+  }
+}
+
+async function removeIfOlderThan(file: string, ms: number): Promise<void> {
+  try {
+    if (Date.now() - (await stat(file)).mtimeMs > ms) await unlink(file);
+  } catch {
+    // gone already
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export function createLock(): Promise<Lock> {
+  const dir = mkdtempSync(join(tmpdir(), "lock-"));
+  return Promise.resolve(new FileLock(join(dir, "lock")));
+}
+
+export async function createValue(initial: number): Promise<Value> {
+  const value = new FileValue(join(mkdtempSync(join(tmpdir(), "value-")), "value"));
+  await value.set(initial);
+  return value;
+}

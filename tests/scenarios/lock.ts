@@ -1,8 +1,8 @@
 // 01-lock: the properties every Lock must have, on every runtime. Written once, against the
 // contract; each worker below runs in a real child process (Node, Bun) or worker (Deno).
 import { hasCode, type Lock, type LockCell, type Value } from "@workshop/contracts";
-import { mark, signalParent, traced, waitForParent } from "@workshop/process";
 import { fail, joinAll, type Scenario, type ScenarioContext, sleep } from "@workshop/harness/scenario";
+import { mark, signalParent, traced, waitForParent } from "@workshop/process";
 
 const WORKERS = 4;
 const INCREMENTS = 250;
@@ -106,7 +106,8 @@ export const scenarios: Scenario<LockCell>[] = [
             "The read and the write are not inside the same critical section: does acquire() really wait while another process holds the lock?",
         );
       }
-      if (got > expected) fail(`expected counter ${expected}, got ${got}: more increments than were made — is the Value shared, or does each process count on its own?`);
+      if (got > expected)
+        fail(`expected counter ${expected}, got ${got}: more increments than were made — is the Value shared, or does each process count on its own?`);
     },
   },
   {
@@ -126,7 +127,9 @@ export const scenarios: Scenario<LockCell>[] = [
           const other = [...inside.entries()][0];
           if (other) {
             const [who, since] = other;
-            fail(`${line.w} entered the critical section while ${who} was still inside (for ${(line.t - since).toFixed(1)} ms already): two holders at once. acquire() must not return while another process holds the lock.`);
+            fail(
+              `${line.w} entered the critical section while ${who} was still inside (for ${(line.t - since).toFixed(1)} ms already): two holders at once. acquire() must not return while another process holds the lock.`,
+            );
           }
           inside.set(line.w, line.t);
         } else if (line.op === "leave") inside.delete(line.w);
@@ -142,13 +145,15 @@ export const scenarios: Scenario<LockCell>[] = [
       const waiter = await start("tryAcquire", [lock, 300]);
       await joinAll([waiter], 5_000, "give up after its 300 ms timeout");
       const { got, ms } = waiter.result as { got: boolean; ms: number };
-      if (got) fail(`acquire({ timeoutMs: 300 }) returned true after ${ms} ms while main held the lock: it must wait, and resolve false when the time runs out`);
+      if (got)
+        fail(`acquire({ timeoutMs: 300 }) returned true after ${ms} ms while main held the lock: it must wait, and resolve false when the time runs out`);
       if (ms < 250) fail(`acquire({ timeoutMs: 300 }) gave up after only ${ms} ms: it must keep trying for the whole timeout`);
       if (ms > 1_000) fail(`acquire({ timeoutMs: 300 }) took ${ms} ms to give up: check the deadline on every retry, not only at the start`);
       await lock.release();
       const later = await start("tryAcquire", [lock, 2_000]);
       await joinAll([later], 5_000, "acquire the lock main had released");
-      if (!(later.result as { got: boolean }).got) fail("after main released the lock, another process could not acquire it within 2 s: does release() really free it?");
+      if (!(later.result as { got: boolean }).got)
+        fail("after main released the lock, another process could not acquire it within 2 s: does release() really free it?");
     },
   },
   {
@@ -164,7 +169,8 @@ export const scenarios: Scenario<LockCell>[] = [
       if (code !== "LOCK_ERROR") fail(`release() by a non-owner threw ${threw}, not a LockError: throw the contract's LockError so callers can recognise it`);
       const probe = await start("tryAcquire", [lock, 200]);
       await joinAll([probe], 5_000);
-      if ((probe.result as { got: boolean }).got) fail("after a non-owner's release() was refused, another process could still acquire the lock: the refused release must not free it");
+      if ((probe.result as { got: boolean }).got)
+        fail("after a non-owner's release() was refused, another process could still acquire the lock: the refused release must not free it");
       await lock.release();
       let again: unknown = null;
       try {
@@ -190,10 +196,14 @@ export const scenarios: Scenario<LockCell>[] = [
       await joinAll([survivor], 8_000, "return from acquire({ timeoutMs }) after the holder died");
       const { got, ms } = survivor.result as { got: boolean; ms: number };
       if (releases && !got) {
-        fail(`the holder was killed while holding the lock, and no other process could acquire it for 3 s: recover a lock whose holder died (is the owner still alive?)`);
+        fail(
+          `the holder was killed while holding the lock, and no other process could acquire it for 3 s: recover a lock whose holder died (is the owner still alive?)`,
+        );
       }
       if (!releases && got) {
-        fail(`acquired a lock whose holder was killed (after ${ms} ms) — this mechanism cannot know the holder died; the README says the lock stays held. Did release happen elsewhere?`);
+        fail(
+          `acquired a lock whose holder was killed (after ${ms} ms) — this mechanism cannot know the holder died; the README says the lock stays held. Did release happen elsewhere?`,
+        );
       }
     },
   },

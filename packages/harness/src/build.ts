@@ -20,7 +20,7 @@ const cache = new Map<string, { out: NodeBuild; inputs: [string, number][] }>();
 export async function buildForNode(scenarioFile: string, cellFile: string): Promise<NodeBuild> {
   const key = `${scenarioFile}\0${cellFile}`;
   const hit = cache.get(key);
-  if (hit && hit.inputs.every(([file, mtime]) => mtimeOf(file) === mtime)) return hit.out;
+  if (hit?.inputs.every(([file, mtime]) => mtimeOf(file) === mtime)) return hit.out;
 
   const dir = join(tmpdir(), "workshop-build", String(process.pid), String(cache.size));
   mkdirSync(dir, { recursive: true });

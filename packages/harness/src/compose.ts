@@ -29,7 +29,17 @@ export function composeVerdict(f: RunFacts): Verdict {
   const workers = workerReports(f.journal, endedAt);
   const output = f.journal.flatMap((l) => (l.k === "log" ? [{ worker: l.w, stream: l.stream, text: l.text }] : []));
   const events = f.journal.filter((l) => l.k !== "log").slice(-EVENTS_CAP);
-  const base = { cell: f.cell, file: f.file, scenario: f.scenario, title: f.title, durationMs: Math.round(f.durationMs), workers, output, events, runtimeOutput: f.runtimeOutput };
+  const base = {
+    cell: f.cell,
+    file: f.file,
+    scenario: f.scenario,
+    title: f.title,
+    durationMs: Math.round(f.durationMs),
+    workers,
+    output,
+    events,
+    runtimeOutput: f.runtimeOutput,
+  };
 
   if (f.aborted) return { ...base, status: "error", message: "cancelled (the file changed while it ran)" };
   if (f.timedOut) return { ...base, status: "deadlock", message: deadlockMessage(f.deadlineMs ?? 0, workers) };
@@ -38,7 +48,7 @@ export function composeVerdict(f: RunFacts): Verdict {
   }
   const where = whereInWorkshop(f.result.stack) ?? whereInWorkshop(f.result.message);
   const message = f.result.status === "pass" ? undefined : withTodo(f.result.message ?? "failed", f.file);
-  return { ...base, status: f.result.status, message, where };
+  return { ...base, status: f.result.status, message, where, data: f.result.data };
 }
 
 function workerReports(journal: JournalLine[], endedAt: number): WorkerReport[] {
@@ -74,7 +84,10 @@ function deadlockMessage(deadlineMs: number, workers: WorkerReport[]): string {
     const state = w.exitCode !== null ? `exited (${w.exitCode})` : (w.waiting ?? `running; last: ${w.last.at(-1) ?? "nothing recorded"}`);
     return `  ${w.id} ${w.name === w.id ? "" : `(${w.name}) `}— ${state}`;
   });
-  return [`deadlock suspected: the scenario did not finish within ${(deadlineMs / 1000).toFixed(1)} s. Every process was killed. What each was doing:`, ...lines].join("\n");
+  return [
+    `deadlock suspected: the scenario did not finish within ${(deadlineMs / 1000).toFixed(1)} s. Every process was killed. What each was doing:`,
+    ...lines,
+  ].join("\n");
 }
 
 /** On a pristine starter, point at the first TODO: that is where to begin. */

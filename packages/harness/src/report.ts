@@ -31,7 +31,12 @@ export function formatVerdict(v: Verdict, paint: Paint = plain): string {
 }
 
 function learnerOutput(v: Verdict): string[] {
-  const lines = v.output.flatMap((o) => o.text.replace(/\n$/, "").split("\n").map((l) => `[${o.worker}] ${l}`));
+  const lines = v.output.flatMap((o) =>
+    o.text
+      .replace(/\n$/, "")
+      .split("\n")
+      .map((l) => `[${o.worker}] ${l}`),
+  );
   return clip(lines);
 }
 

@@ -24,8 +24,8 @@ async function main(): Promise<RunnerResult> {
   const scenario = scenarios.find((s) => s.name === scenarioName);
   if (!scenario) return { status: "error", message: `no scenario named "${scenarioName}" in ${shortPath(scenarioModule)}` };
   try {
-    await scenario.run(makeContext(cell, runtime, scenarioModule, journalFile));
-    return { status: "pass" };
+    const data = await scenario.run(makeContext(cell, runtime, scenarioModule, journalFile));
+    return { status: "pass", data };
   } catch (err) {
     if (err instanceof Failure) return { status: "fail", message: err.message, stack: err.stack };
     return { status: "error", message: describe(err), stack: stackOf(err) };

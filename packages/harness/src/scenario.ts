@@ -1,8 +1,9 @@
 // How a scenario is written: once, against the contract, for every runtime. A scenario module
 // exports `scenarios` (what to run in the top process) and the worker functions its processes run.
+
+import { readFileSync } from "node:fs";
 import { Process, type ProcessLike, type Runtime } from "@workshop/process";
 import type { JournalLine } from "@workshop/process/journal";
-import { readFileSync } from "node:fs";
 
 export interface ScenarioContext<Cell> {
   /** The learner's (or the instructor's) module: the factories the chapter asks for. */
@@ -20,7 +21,8 @@ export interface Scenario<Cell> {
   title: string;
   /** Hard deadline for the whole scenario; past it the harness kills everything: deadlock. */
   deadlineMs?: number;
-  run(ctx: ScenarioContext<Cell>): Promise<void>;
+  /** Resolves when the property holds (its value, if any, is the verdict's `data`: benchmarks use it). */
+  run(ctx: ScenarioContext<Cell>): Promise<unknown>;
 }
 
 /** A failed expectation: its message is the verdict a learner reads, so make it teach. */

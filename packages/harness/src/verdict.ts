@@ -29,6 +29,8 @@ export interface Verdict {
   output: { worker: string; stream: "stdout" | "stderr"; text: string }[];
   /** Raw stdout/stderr of the runtime itself (capped): crashes, runtime warnings. */
   runtimeOutput: string;
+  /** What the scenario returned (a benchmark's figures). */
+  data?: unknown;
   /** Primitive calls and process starts/exits, for a timeline (capped). */
   events: JournalLine[];
 }
@@ -37,5 +39,6 @@ export interface Verdict {
 export interface RunnerResult {
   status: "pass" | "fail" | "error";
   message?: string;
+  data?: unknown;
   stack?: string;
 }

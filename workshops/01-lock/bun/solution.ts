@@ -8,7 +8,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Lock, LockError, type Value } from "@workshop/contracts";
-import { type Channel, currentProcess, type ReduceContext, reduce, type Reduction, registerReviver } from "@workshop/process";
+import { type Channel, currentProcess, type ReduceContext, type Reduction, reduce, registerReviver } from "@workshop/process";
 
 type Request = { id: number; op: "acquire"; timeoutMs?: number } | { id: number; op: "release" };
 type Reply = { id: number; ok: boolean; error?: string };

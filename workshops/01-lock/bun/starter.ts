@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Lock, LockError, type Value } from "@workshop/contracts";
-import { type Channel, currentProcess, type ReduceContext, reduce, type Reduction, registerReviver } from "@workshop/process";
+import { type Channel, currentProcess, type ReduceContext, type Reduction, reduce, registerReviver } from "@workshop/process";
 
 type Request = { id: number; op: "acquire"; timeoutMs?: number } | { id: number; op: "release" };
 type Reply = { id: number; ok: boolean; error?: string };
@@ -36,7 +36,6 @@ class LockServer {
   release(_who: string): void {
     // TODO(3): only the holder may release: otherwise throw the contract's LockError.
     // TODO(4): then hand the lock to the next waiter in line, if any.
-    void this.waiters;
   }
 
   /** A process exited: drop its waits, and if it held the lock, the next in line gets it. */

@@ -2,7 +2,7 @@
 // A mutex in a SharedArrayBuffer: one Int32 that is 0 when free and the holder's number when held.
 // compareExchange claims it atomically; Atomics.waitAsync sleeps until a release notifies.
 import { type Lock, LockError, type Value } from "@workshop/contracts";
-import { currentProcess, reduce, type Reduction, registerReviver } from "@workshop/process";
+import { currentProcess, type Reduction, reduce, registerReviver } from "@workshop/process";
 
 const FREE = 0;
 const STATE = 0; // index of the lock word in the Int32Array

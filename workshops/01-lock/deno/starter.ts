@@ -5,7 +5,7 @@
 // The Value and the plumbing that shares both with workers are done for you.
 // Read workshops/01-lock/README.md first; `npm start -- hint 01-lock/deno` helps.
 import type { Lock, Value } from "@workshop/contracts";
-import { reduce, type Reduction, registerReviver } from "@workshop/process";
+import { type Reduction, reduce, registerReviver } from "@workshop/process";
 
 const STATE = 0; // index of the lock word in the Int32Array
 
@@ -24,7 +24,6 @@ class SharedMemoryLock implements Lock {
   release(): void {
     // TODO(4): only the holder may release: otherwise throw the contract's LockError.
     //          Then free the word and wake one waiter.
-    void this.word[STATE];
   }
 
   // Passing the lock to a worker shares the memory: structured clone keeps a SharedArrayBuffer shared.

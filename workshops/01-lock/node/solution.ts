@@ -8,7 +8,7 @@ import { open, readFile, stat, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Lock, LockError, type Value } from "@workshop/contracts";
-import { reduce, type Reduction, registerReviver } from "@workshop/process";
+import { type Reduction, reduce, registerReviver } from "@workshop/process";
 
 const MAX_BACKOFF_MS = 8;
 const STALE_GUARD_MS = 1_000; // a recovery guard older than this belongs to a recoverer that died

@@ -8,7 +8,7 @@ import { readFile, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lock, Value } from "@workshop/contracts";
-import { reduce, type Reduction, registerReviver } from "@workshop/process";
+import { type Reduction, reduce, registerReviver } from "@workshop/process";
 
 class FileLock implements Lock {
   constructor(readonly path: string) {}

@@ -57,10 +57,7 @@ export function isReducible(x: unknown): x is Reducible {
 /** An argument as it travels: either a plain value, or a pointer to a reduction. */
 export type WireArg = { value: unknown } | { reduction: Omit<Reduction, "handle" | "transfer">; hasHandle: boolean };
 
-export async function reduceArgs(
-  args: unknown[],
-  ctx: ReduceContext,
-): Promise<{ wire: WireArg[]; handles: unknown[]; transfer: unknown[] }> {
+export async function reduceArgs(args: unknown[], ctx: ReduceContext): Promise<{ wire: WireArg[]; handles: unknown[]; transfer: unknown[] }> {
   const wire: WireArg[] = [];
   const handles: unknown[] = [];
   const transfer: unknown[] = [];
@@ -78,11 +75,7 @@ export async function reduceArgs(
 }
 
 /** In the child: rebuild each argument; `handles` arrive in the same order they were reduced. */
-export async function reviveArgs(
-  wire: WireArg[],
-  handles: unknown[],
-  channel: (tag: string) => Channel,
-): Promise<unknown[]> {
+export async function reviveArgs(wire: WireArg[], handles: unknown[], channel: (tag: string) => Channel): Promise<unknown[]> {
   const args: unknown[] = [];
   let nextHandle = 0;
   for (const arg of wire) {

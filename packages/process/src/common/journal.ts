@@ -67,15 +67,17 @@ export async function traced<T>(op: string, call: () => T | Promise<T>, describe
 /** Keep a process's console output in the journal, apart from the grader's own output. */
 export function captureConsole(): void {
   const w = currentProcess().id;
-  const keep = (stream: "stdout" | "stderr") => (...args: unknown[]) => {
-    const text = `${args.map(show).join(" ")}\n`;
-    if (logged + text.length > LOG_CAP_BYTES) {
-      dropped += text.length;
-      return;
-    }
-    logged += text.length;
-    write({ k: "log", t: now(), w, stream, text });
-  };
+  const keep =
+    (stream: "stdout" | "stderr") =>
+    (...args: unknown[]) => {
+      const text = `${args.map(show).join(" ")}\n`;
+      if (logged + text.length > LOG_CAP_BYTES) {
+        dropped += text.length;
+        return;
+      }
+      logged += text.length;
+      write({ k: "log", t: now(), w, stream, text });
+    };
   console.log = keep("stdout");
   console.info = keep("stdout");
   console.debug = keep("stdout");

@@ -23,6 +23,8 @@ export interface RunOptions {
   /** starter (the learner's file), solution, or a path to any file exporting the chapter's factories. */
   target: Target | { file: string };
   scenario: { name: string; title: string; deadlineMs?: number };
+  /** Another module of scenarios for this cell's chapter (a benchmark); default: the chapter's. */
+  scenarioFile?: string;
   signal?: AbortSignal;
 }
 
@@ -36,7 +38,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   try {
     let command: string[];
     try {
-      command = await commandFor(cell, file, scenario.name, runDir);
+      command = await commandFor(cell, opts.scenarioFile ?? cell.scenarioFile, file, scenario.name, runDir);
     } catch (err) {
       // esbuild could not even parse the file: say where, like a compiler would.
       return composeVerdict({ ...base, runDir, result: buildError(err), timedOut: false, durationMs: 0, runtimeOutput: "", journal: [] });
@@ -59,12 +61,12 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   }
 }
 
-async function commandFor(cell: Cell, file: string, scenarioName: string, runDir: string): Promise<string[]> {
+async function commandFor(cell: Cell, scenarioFile: string, file: string, scenarioName: string, runDir: string): Promise<string[]> {
   const runner = join(REPO, "packages/harness/src/runner.ts");
   const url = (f: string) => pathToFileURL(f).href;
   switch (cell.runtime) {
     case "node": {
-      const built = await buildForNode(cell.scenarioFile, file);
+      const built = await buildForNode(scenarioFile, file);
       return [process.execPath, "--enable-source-maps", built.runner, url(built.scenario), scenarioName, url(built.cell), runDir, "node"];
     }
     case "deno":
@@ -79,14 +81,14 @@ async function commandFor(cell: Cell, file: string, scenarioName: string, runDir
         `--allow-write=${runDir}`,
         ...denoPermissions(cell),
         runner,
-        url(cell.scenarioFile),
+        url(scenarioFile),
         scenarioName,
         url(file),
         runDir,
         "deno",
       ];
     case "bun":
-      return [join(BIN, "bun"), runner, url(cell.scenarioFile), scenarioName, url(file), runDir, "bun"];
+      return [join(BIN, "bun"), runner, url(scenarioFile), scenarioName, url(file), runDir, "bun"];
   }
 }
 

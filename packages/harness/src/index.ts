@@ -1,4 +1,5 @@
 export * from "./cells.ts";
+export { type GradeOptions, gradeCell, scenariosOf } from "./grade.ts";
 export { formatVerdict, type Paint } from "./report.ts";
 export { type RunOptions, runScenario } from "./run-scenario.ts";
 export type { Status, Verdict, WorkerReport } from "./verdict.ts";

@@ -1,0 +1,36 @@
+// Grade a whole cell: every scenario of its chapter, each in its own run, reported as it finishes.
+// Used by the app (watch mode) and by scripts; the vitest files run the same scenarios one by one.
+
+import type { Cell, Target } from "./cells.ts";
+import { runScenario } from "./run-scenario.ts";
+import type { Scenario } from "./scenario.ts";
+import type { Verdict } from "./verdict.ts";
+
+export interface GradeOptions {
+  cell: Cell;
+  target: Target | { file: string };
+  /** Abort to cancel (a newer save): running scenarios are killed, the rest are skipped. */
+  signal?: AbortSignal;
+  /** Called with each verdict as soon as it is known. */
+  onVerdict?: (verdict: Verdict) => void;
+  /** Stop at the first scenario that does not pass (verify's "every starter fails" check). */
+  stopAtFirstFailure?: boolean;
+}
+
+/** The scenarios of a cell's chapter: name, title and deadline, without running anything. */
+export async function scenariosOf(cell: Cell): Promise<Scenario<unknown>[]> {
+  const mod = (await import(cell.scenarioFile)) as { scenarios: Scenario<unknown>[] };
+  return mod.scenarios;
+}
+
+export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
+  const verdicts: Verdict[] = [];
+  for (const scenario of await scenariosOf(opts.cell)) {
+    if (opts.signal?.aborted) break;
+    const verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal: opts.signal });
+    verdicts.push(verdict);
+    opts.onVerdict?.(verdict);
+    if (opts.stopAtFirstFailure && verdict.status !== "pass") break;
+  }
+  return verdicts;
+}

@@ -46,9 +46,19 @@ export function composeVerdict(f: RunFacts): Verdict {
   if (!f.result) {
     return { ...base, status: "error", message: `the runtime exited before the scenario finished${firstLines(f.runtimeOutput)}` };
   }
-  const where = whereInWorkshop(f.result.stack) ?? whereInWorkshop(f.result.message);
+  const where = whereIn(f.result.stack, f.file) ?? whereIn(f.result.message, f.file) ?? whereInWorkshop(f.result.stack);
   const message = f.result.status === "pass" ? undefined : withTodo(f.result.message ?? "failed", f.file);
   return { ...base, status: f.result.status, message, where, data: f.result.data };
+}
+
+/** "starter.ts:14:11" as it appears in a stack, for the graded file itself (path or file URL). */
+function whereIn(text: string | undefined, file: string): string | undefined {
+  if (!text) return undefined;
+  const escaped = file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+  const match = text.match(new RegExp(`${escaped}:(\\d+)(?::(\\d+))?`));
+  if (!match) return undefined;
+  const rel = file.replace(/^.*?\/(workshops|packages)\//, "$1/");
+  return `${rel}:${match[1]}${match[2] ? `:${match[2]}` : ""}`;
 }
 
 function workerReports(journal: JournalLine[], endedAt: number): WorkerReport[] {

@@ -15,6 +15,8 @@ export interface GradeOptions {
   onVerdict?: (verdict: Verdict) => void;
   /** Stop at the first scenario that does not pass (verify's "every starter fails" check). */
   stopAtFirstFailure?: boolean;
+  /** How many scenarios run at once (default 2: one per core on CI's machine). */
+  concurrency?: number;
 }
 
 /** The scenarios of a cell's chapter: name, title and deadline, without running anything. */
@@ -23,14 +25,22 @@ export async function scenariosOf(cell: Cell): Promise<Scenario<unknown>[]> {
   return mod.scenarios;
 }
 
+/** Verdicts come back in scenario order, whatever order they finished in. */
 export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
-  const verdicts: Verdict[] = [];
-  for (const scenario of await scenariosOf(opts.cell)) {
-    if (opts.signal?.aborted) break;
-    const verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal: opts.signal });
-    verdicts.push(verdict);
-    opts.onVerdict?.(verdict);
-    if (opts.stopAtFirstFailure && verdict.status !== "pass") break;
-  }
-  return verdicts;
+  const scenarios = await scenariosOf(opts.cell);
+  const verdicts: Verdict[] = new Array(scenarios.length);
+  let next = 0;
+  let stop = false;
+  const lane = async () => {
+    while (!stop && !opts.signal?.aborted && next < scenarios.length) {
+      const index = next++;
+      const scenario = scenarios[index]!;
+      const verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal: opts.signal });
+      verdicts[index] = verdict;
+      opts.onVerdict?.(verdict);
+      if (opts.stopAtFirstFailure && verdict.status !== "pass") stop = true;
+    }
+  };
+  await Promise.all(Array.from({ length: opts.concurrency ?? 2 }, lane));
+  return verdicts.filter(Boolean);
 }

@@ -32,11 +32,23 @@ async function main(): Promise<RunnerResult> {
   }
 }
 
+/** Bun reports parse errors as an AggregateError of messages with a `position`: list them all. */
+type Positioned = { message?: string; position?: { file: string; line: number; column: number } | null };
+
 function describe(err: unknown): string {
+  const parts = (err as { errors?: Positioned[] }).errors;
+  if (Array.isArray(parts) && parts.length) return parts.map(located).join("\n");
+  if ((err as Positioned).position) return located(err as Positioned);
   return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
 }
 
+function located(e: Positioned): string {
+  return e.position ? `${e.position.file}:${e.position.line}:${e.position.column}: ${e.message}` : String(e.message);
+}
+
 function stackOf(err: unknown): string | undefined {
+  const parts = (err as { errors?: Positioned[] }).errors;
+  if (Array.isArray(parts) && parts.length) return describe(err);
   return err instanceof Error ? err.stack : undefined;
 }
 

@@ -10,7 +10,7 @@ import { join } from "node:path";
 import { type Lock, LockError, type Value } from "@workshop/contracts";
 import { type Reduction, reduce, registerReviver } from "@workshop/process";
 
-const MAX_BACKOFF_MS = 8;
+const MAX_BACKOFF_MS = 2; // short: a waiter notices a release within ~1 ms (timers are 1 ms grained)
 const STALE_GUARD_MS = 1_000; // a recovery guard older than this belongs to a recoverer that died
 
 class FileLock implements Lock {

@@ -75,7 +75,16 @@ export abstract class ProcessBase implements ProcessLike {
     for (const handle of handles) await this.sendToChild({ t: "handle" }, handle);
     const { module, target } = this.options;
     const start: ControlMessage = { t: "start", module, target, wire, id: this.id, num: this.childNumber(), name: this.name, journal: journalPath() };
-    await this.sendToChild(start, undefined, transfer);
+    try {
+      await this.sendToChild(start, undefined, transfer);
+    } catch (err) {
+      this.kill();
+      const why = err instanceof Error ? err.message : String(err);
+      throw new Error(
+        `could not pass the arguments of ${this.name} to the child: ${why}. ` +
+          "Only structured-cloneable values (numbers, strings, arrays, plain objects, Uint8Array) and primitives that implement [reduce]() can cross a process boundary.",
+      );
+    }
   }
 
   async join(opts: { timeoutMs?: number } = {}): Promise<number | null> {

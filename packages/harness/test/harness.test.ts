@@ -1,0 +1,62 @@
+// The harness's promises, checked on every runtime: a bad cell always gets a verdict that says
+// what went wrong and where, in time, and no process outlives its run.
+import { execFileSync } from "node:child_process";
+import { afterAll, describe, expect, test } from "vitest";
+import { cell, RUNTIMES } from "../src/cells.ts";
+import { runScenario } from "../src/run-scenario.ts";
+import { type BrokenCell, clearScratch, writeBrokenCell } from "./fixtures.ts";
+
+afterAll(clearScratch);
+
+const counter = { name: "counter", title: "counter", deadlineMs: 2_500 };
+
+function grade(runtime: string, broken: BrokenCell, scenario = counter) {
+  return runScenario({ cell: cell(`01-lock/${runtime}`), target: { file: writeBrokenCell(broken, runtime) }, scenario });
+}
+
+/** Processes of this test's runs still alive (their command lines name our scratch cells or build). */
+function leftovers(): string[] {
+  const ps = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
+  const ours = [".scratch/", `workshop-build/${process.pid}/`];
+  return ps.split("\n").filter((l) => ours.some((o) => l.includes(o)) && !l.includes("ps -eo"));
+}
+
+describe.each(RUNTIMES)("%s", (runtime) => {
+  test("a cell that never returns ends as a deadlock report, in time, with no survivors", async () => {
+    const started = Date.now();
+    const v = await grade(runtime, "hangs");
+    expect(v.status).toBe("deadlock");
+    expect(Date.now() - started).toBeLessThan(counter.deadlineMs + 3_000);
+    expect(v.message).toMatch(/deadlock suspected/);
+    // The journal survived the kill: the report says who was stuck in acquire.
+    expect(v.workers.some((w) => w.waiting?.startsWith("acquire"))).toBe(true);
+    expect(leftovers()).toEqual([]);
+  });
+
+  test("a cell that throws while loading: the error and its line", async () => {
+    const v = await grade(runtime, "throwsOnImport");
+    expect(v.status).toBe("error");
+    expect(v.message).toMatch(/broken on purpose/);
+    expect(v.where ?? "").toMatch(/throwsOnImport\.ts:3/);
+  });
+
+  test("a cell that imports something missing names it", async () => {
+    const v = await grade(runtime, "missingImport");
+    expect(v.status).toBe("error");
+    expect(v.message).toMatch(/does-not-exist/);
+  });
+
+  test("a cell that does not parse names the file and line", async () => {
+    const v = await grade(runtime, "syntaxError");
+    expect(v.status).toBe("error");
+    expect(`${v.message}\n${v.where ?? ""}`).toMatch(/syntaxError\.ts:2/);
+  });
+
+  test("the learner's console output is kept apart from the verdict", async () => {
+    const v = await grade(runtime, "chatty");
+    expect(v.status).toBe("error");
+    expect(v.message).toMatch(/no lock today/);
+    expect(v.message).not.toMatch(/hello from the learner/);
+    expect(v.output.map((o) => o.text).join("")).toMatch(/hello from the learner/);
+  });
+});

@@ -1,0 +1,39 @@
+// `npm run verify`: the gate for instructors and CI. Runs every step of verify-step.ts through
+// turbo (unchanged steps come from its cache), then adds up their checks and ends with one line:
+//   verify: N passed, M failed
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, rmSync } from "node:fs";
+import { join } from "node:path";
+import { REPO } from "@workshop/harness";
+
+const STEPS = ["lint", "typecheck-node", "typecheck-deno", "typecheck-bun", "deno-check", "harness", "solutions", "starters", "app"];
+
+// Results come back either from the steps that ran or from turbo's cache: never from an old run.
+rmSync(join(REPO, ".verify"), { recursive: true, force: true });
+
+const started = performance.now();
+const turbo = spawnSync(
+  join(REPO, "node_modules/.bin/turbo"),
+  ["run", ...STEPS.map((s) => `verify:${s}`), "--continue", "--concurrency=1", "--output-logs=new-only", "--log-order=stream"],
+  { cwd: REPO, stdio: "inherit", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" } },
+);
+
+let passed = 0;
+let failed = 0;
+const lines: string[] = [];
+for (const step of STEPS) {
+  const file = join(REPO, ".verify", `${step}.json`);
+  if (!existsSync(file)) {
+    failed++;
+    lines.push(`  ✗ ${step}: did not report (see its output above)`);
+    continue;
+  }
+  const r = JSON.parse(readFileSync(file, "utf8")) as { passed: number; failed: number; problems: string[] };
+  passed += r.passed;
+  failed += r.failed;
+  lines.push(`  ${r.failed ? "✗" : "✓"} ${step}: ${r.passed} passed${r.failed ? `, ${r.failed} failed` : ""}`);
+  for (const p of r.problems) lines.push(`      ${p}`);
+}
+console.log(`\n${lines.join("\n")}\n(${((performance.now() - started) / 1000).toFixed(1)} s; turbo exit ${turbo.status})`);
+console.log(`verify: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 && turbo.status === 0 ? 0 : 1);

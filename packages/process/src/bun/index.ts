@@ -2,6 +2,7 @@
 // Bun allows one `ipc` callback per child, fixed at spawn: all traffic (Process's own and every
 // primitive's tagged channel) goes through it and is routed by ProcessBase.
 import type { Subprocess } from "bun";
+import type { SpawnStdio } from "../common/handles.ts";
 import { type ControlMessage, liveProcesses, ProcessBase } from "../common/process-base.ts";
 
 export * from "../common/api.ts";
@@ -12,6 +13,10 @@ const SIGNALS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SI
 
 export class Process extends ProcessBase {
   private child: Subprocess | undefined;
+  /** Messages a primitive sent on its channel while being reduced, before the child existed. */
+  private early: ControlMessage[] = [];
+  // A primitive may ask for the child's stdin/stdout (Reduction.stdio): reduce, then spawn.
+  protected override readonly reducesBeforeSpawn = true;
 
   get pid(): number | undefined {
     return this.child?.pid;
@@ -21,10 +26,13 @@ export class Process extends ProcessBase {
     return this.child?.pid ?? 0;
   }
 
-  protected spawnChild(): Promise<void> {
-    // process.execPath, not "bun": bun is not on PATH outside npm scripts.
+  protected spawnChild(stdio: SpawnStdio = {}): Promise<Subprocess> {
+    // process.execPath, not "bun": bun is not on PATH outside npm scripts. stdin/stdout are what a
+    // primitive asked for (e.g. a pipe wired to another child's stdout, like a shell's `a | b`).
     const child = Bun.spawn([process.execPath, CHILD_ENTRY], {
-      stdio: ["ignore", "inherit", "inherit"],
+      stdin: (stdio.stdin ?? "ignore") as "ignore",
+      stdout: (stdio.stdout ?? "inherit") as "inherit",
+      stderr: "inherit",
       serialization: "advanced",
       ipc: (msg) => this.receive(msg as ControlMessage),
     });
@@ -32,10 +40,15 @@ export class Process extends ProcessBase {
     void child.exited.then((code) => {
       this.exited(child.signalCode ? -(SIGNALS[child.signalCode] ?? 1) : code);
     });
-    return Promise.resolve();
+    for (const msg of this.early.splice(0)) child.send(msg);
+    return Promise.resolve(child);
   }
 
   protected sendToChild(msg: ControlMessage): Promise<void> {
+    if (!this.child && this.exitCode === null && msg.t === "ch") {
+      this.early.push(msg);
+      return Promise.resolve();
+    }
     if (!this.child || this.exitCode !== null) return Promise.reject(new Error(`${this.name} is not running`));
     this.child.send(msg);
     return Promise.resolve();

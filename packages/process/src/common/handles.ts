@@ -18,6 +18,18 @@ export interface Reduction {
   handle?: unknown;
   /** Deno: objects to transfer rather than copy (MessagePort, ArrayBuffer). */
   transfer?: unknown[];
+  /**
+   * Bun: what the child's own stdin / stdout must be, given to `Bun.spawn` as is ("pipe", another
+   * child's stdout, a ReadableStream). The Bun backend reduces before it spawns, so this can shape
+   * the spawn; at most one argument may claim each stream. Ignored on Node and Deno.
+   */
+  stdio?: SpawnStdio;
+}
+
+/** A child's standard streams as a primitive asks for them (Bun: stdio wired like a shell `|`). */
+export interface SpawnStdio {
+  stdin?: unknown;
+  stdout?: unknown;
 }
 
 /** What the parent offers a primitive while reducing it for one particular child. */
@@ -27,6 +39,11 @@ export interface ReduceContext {
   channel(tag: string): Channel;
   /** Called once when that child exits (or is killed): e.g. a lock server releases its lock. */
   onExit(listener: (exitCode: number | null) => void): void;
+  /**
+   * Called once the child is running, with the runtime's own object for it (Node: ChildProcess,
+   * Deno: Worker, Bun: Subprocess) — e.g. to read the stdout a `Reduction.stdio` asked for.
+   */
+  onSpawn(listener: (child: unknown) => void): void;
 }
 
 /** What the child offers a reviver. */
@@ -55,23 +72,32 @@ export function isReducible(x: unknown): x is Reducible {
 }
 
 /** An argument as it travels: either a plain value, or a pointer to a reduction. */
-export type WireArg = { value: unknown } | { reduction: Omit<Reduction, "handle" | "transfer">; hasHandle: boolean };
+export type WireArg = { value: unknown } | { reduction: Omit<Reduction, "handle" | "transfer" | "stdio">; hasHandle: boolean };
 
-export async function reduceArgs(args: unknown[], ctx: ReduceContext): Promise<{ wire: WireArg[]; handles: unknown[]; transfer: unknown[] }> {
+export async function reduceArgs(
+  args: unknown[],
+  ctx: ReduceContext,
+): Promise<{ wire: WireArg[]; handles: unknown[]; transfer: unknown[]; stdio: SpawnStdio }> {
   const wire: WireArg[] = [];
   const handles: unknown[] = [];
   const transfer: unknown[] = [];
+  const stdio: SpawnStdio = {};
   for (const arg of args) {
     if (!isReducible(arg)) {
       wire.push({ value: arg });
       continue;
     }
-    const { handle, transfer: t, ...reduction } = await arg[reduce](ctx);
+    const { handle, transfer: t, stdio: s, ...reduction } = await arg[reduce](ctx);
     wire.push({ reduction, hasHandle: handle !== undefined });
     if (handle !== undefined) handles.push(handle);
     if (t) transfer.push(...t);
+    for (const stream of ["stdin", "stdout"] as const) {
+      if (s?.[stream] === undefined) continue;
+      if (stdio[stream] !== undefined) throw new Error(`two arguments of ${ctx.child.name} both want its ${stream}: a child has only one`);
+      stdio[stream] = s[stream];
+    }
   }
-  return { wire, handles, transfer };
+  return { wire, handles, transfer, stdio };
 }
 
 /** In the child: rebuild each argument; `handles` arrive in the same order they were reduced. */

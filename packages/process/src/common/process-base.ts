@@ -1,7 +1,7 @@
 // The part of Process that is the same on every runtime: ids, the tagged channels, join with a
 // deadline, results and signals. Each backend (node/deno/bun) only knows how to start a child,
 // send it one message, and kill it; it feeds what the child says back through `receive` / `exited`.
-import { type ReduceContext, reduceArgs, type WireArg } from "./handles.ts";
+import { type ReduceContext, reduceArgs, type SpawnStdio, type WireArg } from "./handles.ts";
 import { currentProcess } from "./identity.ts";
 import { journalPath, now, write } from "./journal.ts";
 import type { Channel, ProcessLike, ProcessOptions } from "./types.ts";
@@ -52,8 +52,17 @@ export abstract class ProcessBase implements ProcessLike {
   }
 
   abstract get pid(): number | undefined;
-  /** Start the child; the backend must call `receive` and `exited` from now on. */
-  protected abstract spawnChild(): Promise<void>;
+  /**
+   * Start the child; the backend must call `receive` and `exited` from now on. Resolves with the
+   * runtime's object for the child (for `ReduceContext.onSpawn`). `stdio` is what the arguments
+   * asked for; only a backend that sets `reducesBeforeSpawn` receives it.
+   */
+  protected abstract spawnChild(stdio?: SpawnStdio): Promise<unknown>;
+  /**
+   * Bun wires a child's stdio at spawn, so its arguments must be reduced first. Node and Deno
+   * spawn first (a reduce may already talk to the running child on its channel).
+   */
+  protected readonly reducesBeforeSpawn: boolean = false;
   /** Send one control message (with at most one handle, Node's rule) to the child. */
   protected abstract sendToChild(msg: ControlMessage, handle?: unknown, transfer?: unknown[]): Promise<void>;
   protected abstract killChild(): void;
@@ -64,14 +73,33 @@ export abstract class ProcessBase implements ProcessLike {
     if (this.started) throw new Error(`process ${this.name} already started`);
     this.started = true;
     live.add(this);
-    await this.spawnChild();
-    write({ k: "proc", t: now(), w: currentProcess().id, child: this.id, name: this.name, what: "start" });
+    let spawned: { child: unknown } | undefined;
+    const spawnListeners: ((child: unknown) => void)[] = [];
     const ctx: ReduceContext = {
       child: { id: this.id, name: this.name },
       channel: (tag) => this.channel(tag),
       onExit: (listener) => this.exitListeners.push(listener),
+      onSpawn: (listener) => (spawned ? listener(spawned.child) : spawnListeners.push(listener)),
     };
-    const { wire, handles, transfer } = await reduceArgs(this.options.args ?? [], ctx);
+    const spawn = async (stdio?: SpawnStdio) => {
+      spawned = { child: await this.spawnChild(stdio) };
+      write({ k: "proc", t: now(), w: currentProcess().id, child: this.id, name: this.name, what: "start" });
+      for (const listener of spawnListeners.splice(0)) listener(spawned.child);
+    };
+    let reduced: Awaited<ReturnType<typeof reduceArgs>>;
+    if (this.reducesBeforeSpawn) {
+      try {
+        reduced = await reduceArgs(this.options.args ?? [], ctx);
+      } catch (err) {
+        live.delete(this); // nothing was spawned
+        throw err;
+      }
+      await spawn(reduced.stdio);
+    } else {
+      await spawn();
+      reduced = await reduceArgs(this.options.args ?? [], ctx);
+    }
+    const { wire, handles, transfer } = reduced;
     for (const handle of handles) await this.sendToChild({ t: "handle" }, handle);
     const { module, target } = this.options;
     const start: ControlMessage = { t: "start", module, target, wire, id: this.id, num: this.childNumber(), name: this.name, journal: journalPath() };

@@ -21,7 +21,7 @@ export class Process extends ProcessBase {
     return this.num;
   }
 
-  protected spawnChild(): Promise<void> {
+  protected spawnChild(): Promise<Worker> {
     const worker = new Worker(CHILD_ENTRY, { type: "module" });
     this.worker = worker;
     worker.onmessage = (event: MessageEvent<ControlMessage>) => {
@@ -34,7 +34,7 @@ export class Process extends ProcessBase {
       this.receive({ t: "error", message: event.message ?? "uncaught error in worker" });
       this.finish(1);
     };
-    return Promise.resolve();
+    return Promise.resolve(worker);
   }
 
   protected sendToChild(msg: ControlMessage, _handle?: unknown, transfer: unknown[] = []): Promise<void> {

@@ -22,7 +22,7 @@ export class Process extends ProcessBase {
     return this.child?.pid ?? 0;
   }
 
-  protected async spawnChild(): Promise<void> {
+  protected async spawnChild(): Promise<ChildProcess> {
     // stdout/stderr inherited: under the harness they land in its capped capture, and a child's
     // console.* goes to the run journal anyway. execArgv is inherited, so tsx keeps working.
     const child = fork(CHILD_ENTRY, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
@@ -34,6 +34,7 @@ export class Process extends ProcessBase {
       child.once("spawn", resolve);
       child.once("error", reject);
     });
+    return child;
   }
 
   protected sendToChild(msg: ControlMessage, handle?: unknown): Promise<void> {

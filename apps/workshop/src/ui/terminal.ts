@@ -1,0 +1,37 @@
+// The terminal we draw on: colours (off with NO_COLOR or when not a terminal), width (learners use
+// narrow split panes: everything wraps to it) and whether anyone is there to press keys.
+import { stripVTControlCharacters } from "node:util";
+import type { Paint } from "@workshop/harness";
+import pc from "picocolors";
+
+const colours = pc.createColors(pc.isColorSupported && !process.env.NO_COLOR);
+
+export const paint: Paint & { cyan(s: string): string; magenta(s: string): string; inverse(s: string): string } = {
+  red: colours.red,
+  green: colours.green,
+  yellow: colours.yellow,
+  dim: colours.dim,
+  bold: colours.bold,
+  cyan: colours.cyan,
+  magenta: colours.magenta,
+  inverse: colours.inverse,
+};
+
+export const colourOn = () => colours.isColorSupported;
+
+/** Text as the terminal should get it: without escapes when colour is off. */
+export const plainIfNoColour = (text: string) => (colourOn() ? text : stripVTControlCharacters(text));
+
+export const width = () => Math.max(40, Math.min(process.stdout.columns || 80, 120));
+export const narrow = () => width() < 72;
+
+/** Interactive only with a terminal on both ends and not in CI: otherwise never wait on input. */
+export const interactive = () => Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCI();
+const isCI = () => Boolean(process.env.CI && process.env.CI !== "false" && process.env.CI !== "0");
+
+export const clearScreen = () => process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
+
+export function rule(title = ""): string {
+  const line = "─".repeat(Math.max(0, width() - title.length - 4));
+  return paint.dim(title ? `── ${title} ${line}` : "─".repeat(width()));
+}

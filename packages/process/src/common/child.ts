@@ -68,6 +68,7 @@ export class ChildSide {
       if (typeof target !== "function") throw new Error(`${start.module} has no exported function "${start.target}"`);
       const args = await reviveArgs(start.wire, this.handles, this.channel);
       const value = await target(...args);
+      await flushBeforeExit();
       await this.parent.send({ t: "result", value: value ?? null });
     } catch (err) {
       code = 1;
@@ -78,6 +79,21 @@ export class ChildSide {
     closeJournal();
     this.parent.exit(code);
   }
+}
+
+const exitHooks: (() => unknown)[] = [];
+
+/**
+ * Run `hook` (awaited) after this child's target returns, before it reports and exits — so a
+ * primitive that buffers (pipelined queue puts) can flush first. Python's Queue does the same: a
+ * process joins its queue's feeder thread before it exits. Does nothing in the top process.
+ */
+export function beforeExit(hook: () => unknown): void {
+  exitHooks.push(hook);
+}
+
+async function flushBeforeExit(): Promise<void> {
+  for (const hook of exitHooks.splice(0)) await hook();
 }
 
 let signalSink: ((what: string) => void) | undefined;

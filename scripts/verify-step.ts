@@ -18,7 +18,7 @@ const BIN = join(REPO, "node_modules/.bin");
 
 const steps: Record<string, () => Promise<StepResult>> = {
   // Format and lint with Biome: fix with `npx biome check --write .`
-  lint: async () => command("biome", ["ci", "."], "formatting or lint errors: run `npx biome check --write .` and fix what remains"),
+  lint: async () => command("biome", ["ci", "--colors=off", "."], "formatting or lint errors: run `npx biome check --write .` and fix what remains"),
   // TypeScript under Node's types: harness, app, scripts, Node cells, and the shared contracts and scenarios.
   "typecheck-node": async () => command("tsc", ["-p", "tsconfig.node.json"], "type errors under tsconfig.node.json"),
   // TypeScript under Deno's types (Deno backend, Deno cells, contracts, scenarios).
@@ -29,7 +29,16 @@ const steps: Record<string, () => Promise<StepResult>> = {
   "deno-check": async () =>
     command(
       "deno",
-      ["check", "--quiet", ...glob("packages/process/src/deno"), ...cells().filter((c) => c.runtime === "deno").flatMap((c) => glob(`workshops/${c.chapter}/deno`)), ...glob("tests/scenarios"), "packages/harness/src/runner.ts"],
+      [
+        "check",
+        "--quiet",
+        ...glob("packages/process/src/deno"),
+        ...cells()
+          .filter((c) => c.runtime === "deno")
+          .flatMap((c) => glob(`workshops/${c.chapter}/deno`)),
+        ...glob("tests/scenarios"),
+        "packages/harness/src/runner.ts",
+      ],
       "`deno check` failed on a Deno file",
     ),
   // The harness keeps its promises: hangs become deadlock reports, bad cells get file:line, no orphans.

@@ -12,14 +12,15 @@ import { resetCommand } from "./commands/reset.ts";
 import { solutionCommand } from "./commands/solution.ts";
 import { stopAllDemos } from "./demo.ts";
 import { gradeStarter, scenarioCount } from "./grading.ts";
-import { cellStatus, cellsOf, chapterFile, chapterTitle, neighbour, relative } from "./state/cells.ts";
+import { cellStatus, cellsOf, chapterFile, chapterTitle, neighbour, nextUnsolved, relative } from "./state/cells.ts";
 import { lessonSummary } from "./state/lesson.ts";
 import { STATE_DIR } from "./state/paths.ts";
 import { readProgress, type Track } from "./state/progress.ts";
 import { strings } from "./strings.ts";
 import { confirm } from "./ui/confirm.ts";
+import { bar } from "./ui/list.ts";
 import { renderMarkdown } from "./ui/markdown.ts";
-import { clearScreen, narrow, paint, rule } from "./ui/terminal.ts";
+import { clearScreen, paint, rule, width } from "./ui/terminal.ts";
 import { renderTimeline } from "./ui/timeline.ts";
 import { failureDetails, scenarioLine, summaryLine } from "./ui/verdict.ts";
 
@@ -48,6 +49,8 @@ class Session {
   private prompting = false;
   private gradeWhenPromptEnds = false;
   private finish!: (code: number) => void;
+  /** Said once under the header of the next screen: where a reset put the backup. */
+  private notice?: string;
 
   constructor(track: Track) {
     this.list = cellsOf(track);
@@ -111,14 +114,23 @@ class Session {
   }
 
   private header(): string {
+    const title = `${paint.bold(this.current.id)} · ${chapterTitle(this.current.chapter)}`;
+    const notice = this.notice ? `\n${this.notice}` : "";
+    this.notice = undefined;
+    return `${title}\n${this.progressLine()}\n${strings.editThis} ${paint.cyan(relative(targetFile(this.current, "starter")))}${notice}`;
+  }
+
+  /** "███░░░ 1/3 cells solved" for the learner's track. */
+  private progressLine(): string {
     const progress = readProgress(STATE_DIR);
     const solved = this.list.filter((c) => cellStatus(progress, c) === "solved").length;
-    const title = `${paint.bold(this.current.id)} · ${chapterTitle(this.current.chapter)}`;
-    return [
-      title,
-      paint.dim(strings.cellsSolved(solved, this.list.length)),
-      `${strings.editThis} ${paint.cyan(relative(targetFile(this.current, "starter")))}`,
-    ].join("\n");
+    return `${bar(solved, this.list.length, 12)} ${paint.dim(strings.cellsSolved(solved, this.list.length))}`;
+  }
+
+  /** After a pass: the next cell of the track still to do (then n/p walk in order). */
+  private nextUnsolved(): string | undefined {
+    const progress = readProgress(STATE_DIR);
+    return nextUnsolved(this.list, (id) => cellStatus(progress, this.list.find((c) => c.id === id)!) === "solved", this.current.id);
   }
 
   private lesson(): string {
@@ -154,10 +166,11 @@ class Session {
       if (failed) write(failureDetails(failed));
       if (g.passed) {
         write(paint.green(paint.bold(`\n✓ ${strings.solved(c.id)}`)));
-        const next = neighbour(this.list, c.id, 1);
-        write(next && next !== c.id ? strings.offerNext(next) : strings.allSolved);
+        write(this.progressLine());
+        const next = this.nextUnsolved();
+        write(next ? strings.offerNext(next) : strings.allSolved);
       }
-      write(`\n${paint.dim(narrow() ? strings.keysNarrow : strings.keysLine)}`);
+      write(`\n${paint.dim(strings.keysLine.length <= width() ? strings.keysLine : strings.keysNarrow)}`);
     })().catch((err) => {
       write(paint.red(String(err instanceof Error ? err.stack : err)));
     });
@@ -187,7 +200,9 @@ class Session {
 
   private async reset(): Promise<void> {
     if (!(await this.ask(strings.confirmReset(relative(targetFile(this.current, "starter")))))) return;
-    write(await resetCommand(this.current)); // the watcher sees the write and re-grades
+    // The watcher sees the write and re-grades, which clears the screen: keep the message for it.
+    this.notice = await resetCommand(this.current);
+    write(this.notice);
   }
 
   private async showSolution(): Promise<void> {

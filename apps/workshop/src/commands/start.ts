@@ -6,7 +6,8 @@ import { cellsOf, relative } from "../state/cells.ts";
 import { STATE_DIR } from "../state/paths.ts";
 import { readProgress } from "../state/progress.ts";
 import { strings } from "../strings.ts";
-import { interactive, paint } from "../ui/terminal.ts";
+import { interactive, paint, width } from "../ui/terminal.ts";
+import { wrap } from "../ui/wrap.ts";
 import { watch } from "../watch.ts";
 import { listCommand } from "./list.ts";
 import { nextCell } from "./next.ts";
@@ -21,7 +22,7 @@ export async function startCommand(): Promise<number> {
     return 0;
   }
   clack.intro(paint.bold(strings.welcomeTitle));
-  clack.log.message(strings.welcome);
+  clack.log.message(wrap(strings.welcome, width() - 4).join("\n"));
   let track = progress.track;
   if (track) clack.log.info(strings.trackSaved(track));
   else track = await askTrack();

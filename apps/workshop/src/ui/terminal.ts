@@ -3,6 +3,7 @@
 import { stripVTControlCharacters } from "node:util";
 import type { Paint } from "@workshop/harness";
 import pc from "picocolors";
+import { fitLine } from "./wrap.ts";
 
 const colours = pc.createColors(pc.isColorSupported && !process.env.NO_COLOR);
 
@@ -23,7 +24,6 @@ export const colourOn = () => colours.isColorSupported;
 export const plainIfNoColour = (text: string) => (colourOn() ? text : stripVTControlCharacters(text));
 
 export const width = () => Math.max(40, Math.min(process.stdout.columns || 80, 120));
-export const narrow = () => width() < 72;
 
 /** Interactive only with a terminal on both ends and not in CI: otherwise never wait on input. */
 export const interactive = () => Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCI();
@@ -32,6 +32,7 @@ const isCI = () => Boolean(process.env.CI && process.env.CI !== "false" && proce
 export const clearScreen = () => process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
 
 export function rule(title = ""): string {
-  const line = "─".repeat(Math.max(0, width() - title.length - 4));
-  return paint.dim(title ? `── ${title} ${line}` : "─".repeat(width()));
+  const fitted = fitLine(title, width() - 6);
+  const line = "─".repeat(Math.max(0, width() - fitted.length - 4));
+  return paint.dim(title ? `── ${fitted} ${line}` : "─".repeat(width()));
 }

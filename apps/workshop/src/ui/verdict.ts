@@ -3,7 +3,8 @@
 // grader's words, what the learner's own code printed.
 import type { Verdict } from "@workshop/harness";
 import { strings } from "../strings.ts";
-import { paint, rule } from "./terminal.ts";
+import { paint, rule, width } from "./terminal.ts";
+import { wrap } from "./wrap.ts";
 
 const MAX_OUTPUT_LINES = 12;
 
@@ -28,7 +29,7 @@ export function summaryLine(verdicts: Verdict[], total: number): string {
 /** The first failure in full: teaching message, location, processes, learner output. */
 export function failureDetails(v: Verdict): string {
   const lines = [rule(`${strings.firstFailure}: ${v.title}`)];
-  if (v.message) lines.push(...v.message.split("\n").map((l) => (l ? `  ${l}` : "")));
+  if (v.message) lines.push(...wrap(v.message, width(), "  "));
   if (v.where && !v.message?.includes(v.where)) lines.push(`  ${strings.whereLabel} ${paint.cyan(v.where)}`);
   // The deadlock message already lists the workers; otherwise show the ones that did something.
   const workers = v.workers.filter((w) => w.id !== "main" && (w.last.length || w.waiting || (w.exitCode ?? 0) !== 0));

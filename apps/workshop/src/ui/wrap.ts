@@ -1,0 +1,34 @@
+// Word-wrap plain text to the terminal, keeping an indent on every line: grader messages are
+// written as long sentences, and a 60-column pane would otherwise break them mid-word.
+export function wrap(text: string, columns: number, indent = ""): string[] {
+  const room = Math.max(20, columns - indent.length);
+  const out: string[] = [];
+  for (const paragraph of text.split("\n")) {
+    if (!paragraph.trim()) {
+      out.push("");
+      continue;
+    }
+    const lead = paragraph.match(/^\s*/)![0]; // keep the message's own indentation
+    let line = "";
+    for (const word of paragraph.trim().split(/\s+/)) {
+      for (const piece of chunks(word, room - lead.length)) {
+        if (line && line.length + 1 + piece.length > room - lead.length) {
+          out.push(indent + lead + line);
+          line = piece;
+        } else line = line ? `${line} ${piece}` : piece;
+      }
+    }
+    if (line) out.push(indent + lead + line);
+  }
+  return out;
+}
+
+function chunks(word: string, size: number): string[] {
+  if (word.length <= size) return [word];
+  const parts: string[] = [];
+  for (let i = 0; i < word.length; i += size) parts.push(word.slice(i, i + size));
+  return parts;
+}
+
+/** Cut to `columns`, with an ellipsis: for one-line titles. */
+export const fitLine = (text: string, columns: number) => (text.length <= columns ? text : `${text.slice(0, Math.max(0, columns - 1))}…`);

@@ -1,0 +1,3 @@
+import { gradeCell } from "../../grade.ts";
+
+await gradeCell("02-pipe/node");

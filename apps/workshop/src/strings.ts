@@ -37,7 +37,7 @@ export const strings = {
   cancelledRun: "(restarted: the file changed while it ran)",
 
   // keys
-  keysLine: "h hint · l list · n/p next/prev · r reset · s solution · d demo · t timeline · q quit",
+  keysLine: "h hint · l list · n/p cell · r reset · s solution · d demo · t timeline · q quit",
   keysNarrow: "h l n p r s d t q — press ? for help",
   keysHelp: [
     "h  next hint (one at a time)",

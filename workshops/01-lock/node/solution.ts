@@ -3,14 +3,16 @@
 // the kernel makes atomic: of many processes racing to create the file, exactly one succeeds.
 // The file holds the owner's pid, so release() can check ownership and a lock whose owner died
 // (a stale lock) can be recovered. The shared counter lives in a second file.
-import { mkdtempSync } from "node:fs";
-import { open, readFile, stat, unlink, writeFile } from "node:fs/promises";
+//
+// The file calls are synchronous: each takes microseconds, and a trip through libuv's thread pool
+// would cost ten times that. Only the waiting between tries is asynchronous.
+import { closeSync, mkdtempSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Lock, LockError, type Value } from "@workshop/contracts";
 import { type Reduction, reduce, registerReviver } from "@workshop/process";
 
-const MAX_BACKOFF_MS = 2; // short: a waiter notices a release within ~1 ms (timers are 1 ms grained)
+const MAX_BACKOFF_MS = 2; // short: a waiter notices a release within a couple of ms
 const STALE_GUARD_MS = 1_000; // a recovery guard older than this belongs to a recoverer that died
 
 class FileLock implements Lock {
@@ -18,10 +20,10 @@ class FileLock implements Lock {
 
   async acquire(opts: { timeoutMs?: number } = {}): Promise<boolean> {
     const deadline = Date.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
-    let backoff = 0.25;
+    let backoff = 0.5;
     for (;;) {
-      if (await this.tryCreate()) return true;
-      await this.recoverIfStale();
+      if (this.tryCreate()) return true;
+      this.recoverIfStale();
       const left = deadline - Date.now();
       if (left <= 0) return false;
       // Back off, with jitter so waiting processes don't retry in lockstep.
@@ -30,32 +32,32 @@ class FileLock implements Lock {
     }
   }
 
-  async release(): Promise<void> {
-    const owner = await this.owner();
+  release(): void {
+    const owner = this.owner();
     if (owner !== process.pid) {
       throw new LockError(owner === undefined ? "release() of a lock that is not held" : `release() by pid ${process.pid}, but pid ${owner} holds the lock`);
     }
-    await unlink(this.path);
+    unlinkSync(this.path);
   }
 
   /** O_EXCL: create the file only if it does not exist — the atomic test-and-set. */
-  private async tryCreate(): Promise<boolean> {
-    let file: Awaited<ReturnType<typeof open>>;
+  private tryCreate(): boolean {
+    let fd: number;
     try {
-      file = await open(this.path, "wx");
+      fd = openSync(this.path, "wx");
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === "EEXIST") return false;
       throw err;
     }
-    await file.writeFile(String(process.pid));
-    await file.close();
+    writeSync(fd, String(process.pid));
+    closeSync(fd);
     return true;
   }
 
   /** The pid in the lock file; undefined if there is no lock file; NaN while it is being written. */
-  private async owner(): Promise<number | undefined> {
+  private owner(): number | undefined {
     try {
-      return Number.parseInt(await readFile(this.path, "utf8"), 10);
+      return Number.parseInt(readFileSync(this.path, "utf8"), 10);
     } catch {
       return undefined;
     }
@@ -66,20 +68,20 @@ class FileLock implements Lock {
    * removal happen under a second lock file (the guard): without it, one could delete the fresh
    * lock the other just created.
    */
-  private async recoverIfStale(): Promise<void> {
-    const owner = await this.owner();
+  private recoverIfStale(): void {
+    const owner = this.owner();
     if (owner === undefined || Number.isNaN(owner) || isAlive(owner)) return;
     const guard = `${this.path}.recover`;
     try {
-      await writeFile(guard, String(process.pid), { flag: "wx" });
+      writeFileSync(guard, String(process.pid), { flag: "wx" });
     } catch {
-      await removeIfOlderThan(guard, STALE_GUARD_MS);
+      removeIfOlderThan(guard, STALE_GUARD_MS);
       return; // someone else is recovering; try again on the next round
     }
     try {
-      if ((await this.owner()) === owner) await unlink(this.path).catch(() => {});
+      if (this.owner() === owner) unlinkSync(this.path);
     } finally {
-      await unlink(guard).catch(() => {});
+      unlinkSync(guard);
     }
   }
 
@@ -93,12 +95,13 @@ class FileLock implements Lock {
 class FileValue implements Value {
   constructor(readonly path: string) {}
 
-  async get(): Promise<number> {
-    return Number(await readFile(this.path, "utf8"));
+  get(): Promise<number> {
+    return Promise.resolve(Number(readFileSync(this.path, "utf8")));
   }
 
-  async set(v: number): Promise<void> {
-    await writeFile(this.path, String(v));
+  set(v: number): Promise<void> {
+    writeFileSync(this.path, String(v));
+    return Promise.resolve();
   }
 
   [reduce](): Reduction {
@@ -119,9 +122,9 @@ function isAlive(pid: number): boolean {
   }
 }
 
-async function removeIfOlderThan(file: string, ms: number): Promise<void> {
+function removeIfOlderThan(file: string, ms: number): void {
   try {
-    if (Date.now() - (await stat(file)).mtimeMs > ms) await unlink(file);
+    if (Date.now() - statSync(file).mtimeMs > ms) unlinkSync(file);
   } catch {
     // gone already
   }

@@ -3,8 +3,7 @@
 // Make FileLock a real lock between processes, using a lock file: whoever creates the file holds
 // the lock. The Value (a counter in a file) and the plumbing that hands both to child processes
 // are done for you. Read workshops/01-lock/README.md first; `npm start -- hint 01-lock/node` helps.
-import { mkdtempSync } from "node:fs";
-import { readFile, writeFile } from "node:fs/promises";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Lock, Value } from "@workshop/contracts";
@@ -21,7 +20,7 @@ class FileLock implements Lock {
     return true;
   }
 
-  async release(): Promise<void> {
+  release(): void {
     // TODO(3): only the holder may release: if the pid in the file is not process.pid, throw the
     //          contract's LockError. Otherwise remove the file.
   }
@@ -35,12 +34,13 @@ class FileLock implements Lock {
 class FileValue implements Value {
   constructor(readonly path: string) {}
 
-  async get(): Promise<number> {
-    return Number(await readFile(this.path, "utf8"));
+  get(): Promise<number> {
+    return Promise.resolve(Number(readFileSync(this.path, "utf8")));
   }
 
-  async set(v: number): Promise<void> {
-    await writeFile(this.path, String(v));
+  set(v: number): Promise<void> {
+    writeFileSync(this.path, String(v));
+    return Promise.resolve();
   }
 
   [reduce](): Reduction {

@@ -17,6 +17,7 @@ import type { Socket } from "bun";
 const PUT = 1;
 const GET = 2;
 const CLOSE = 3;
+const SYNC = 7; // "answer once you have handled everything I sent before" — flushes pipelined puts
 const OK = 4; // reply to PUT / CLOSE
 const ITEMS = 5; // reply to GET: u32 count, then [u32 length][bytes] per item
 const ERROR = 6; // reply: u8 code
@@ -29,6 +30,7 @@ const BATCH_BYTES = 1 << 20;
 
 interface Getter {
   conn: unknown;
+  batch: boolean;
   give(items: Uint8Array[]): void;
   refuse(err: Error): void;
   timer?: ReturnType<typeof setTimeout>;
@@ -77,7 +79,7 @@ class QueueServer {
     if (this.size > 0) return Promise.resolve(this.take(batch));
     if (this.closed) return Promise.reject(new EOFError("the queue is closed and drained"));
     return new Promise((give, refuse) => {
-      const getter: Getter = { conn, give, refuse };
+      const getter: Getter = { conn, batch, give, refuse };
       if (timeoutMs !== undefined) {
         getter.timer = setTimeout(() => {
           this.getters = this.getters.filter((g) => g !== getter);
@@ -90,6 +92,7 @@ class QueueServer {
 
   close(): void {
     this.closed = true;
+    this.serve(); // items still on their way to waiting getters go first
     for (const g of this.getters.splice(0)) {
       clearTimeout(g.timer);
       g.refuse(new EOFError("the queue was closed"));
@@ -106,12 +109,24 @@ class QueueServer {
     this.putters = this.putters.filter((p) => p.conn !== conn || (clearTimeout(p.timer), false));
   }
 
+  private serving = false;
+
+  /** Store the item; waiting getters are served once per turn, so each gets a batch, not one item. */
   private push(item: Uint8Array): void {
-    const getter = this.getters.shift();
-    if (getter) {
+    this.items.push(item);
+    if (this.getters.length && !this.serving) {
+      this.serving = true;
+      queueMicrotask(() => this.serve());
+    }
+  }
+
+  private serve(): void {
+    this.serving = false;
+    while (this.getters.length && this.size > 0) {
+      const getter = this.getters.shift()!;
       clearTimeout(getter.timer);
-      getter.give([item]);
-    } else this.items.push(item);
+      getter.give(this.take(getter.batch));
+    }
   }
 
   private take(batch: boolean): Uint8Array[] {
@@ -144,6 +159,7 @@ class QueueServer {
 class Writer {
   private chunks: Uint8Array[] = [];
   private scheduled = false;
+  private buffered = 0;
   private pending: Uint8Array | undefined; // written partially: the rest waits for drain
 
   constructor(private readonly socket: () => Socket<unknown> | undefined) {}
@@ -157,9 +173,12 @@ class Writer {
     view.setUint32(5, id, true);
     view.setUint32(9, extra, true);
     this.chunks.push(head, ...body);
-    if (!this.scheduled) {
+    this.buffered += size;
+    // One write per event-loop turn (or per 64 KiB), not one system call per frame.
+    if (this.buffered >= 64 * 1024) this.flush();
+    else if (!this.scheduled) {
       this.scheduled = true;
-      queueMicrotask(() => this.flush());
+      setImmediate(() => this.flush());
     }
   }
 
@@ -169,6 +188,7 @@ class Writer {
     if (!socket || (!this.chunks.length && !this.pending)) return;
     const data = Buffer.concat(this.pending ? [this.pending, ...this.chunks] : this.chunks);
     this.chunks = [];
+    this.buffered = 0;
     this.pending = undefined;
     const wrote = socket.write(data);
     if (wrote < data.length) this.pending = data.subarray(Math.max(0, wrote)); // the rest on drain
@@ -251,7 +271,10 @@ class ServedQueue<T> implements Queue<T> {
             );
           const reader = new Reader((op, id, extra, body) => {
             const timeoutMs = extra === 0 ? undefined : extra - 1;
-            if (op === PUT)
+            if (op === PUT && id === 0) {
+              // A pipelined put: no answer unless it failed (the queue was closed).
+              server.put(socket, body).catch(() => writer.frame(ERROR, 0, 1));
+            } else if (op === PUT)
               void reply(
                 id,
                 server.put(socket, body, timeoutMs).then(() => undefined),
@@ -260,7 +283,7 @@ class ServedQueue<T> implements Queue<T> {
             else if (op === CLOSE) {
               server.close();
               writer.frame(OK, id, 0);
-            }
+            } else if (op === SYNC) writer.frame(OK, id, 0); // frames are handled in order: all before it are done
           });
           socket.data = { reader, writer };
         },
@@ -301,8 +324,7 @@ class QueueClient<T> implements Queue<T> {
   private nextId = 0;
   private pending = new Map<number, (reply: Reply) => void>();
   private prefetched: Uint8Array[] = [];
-  private unacked = 0; // unbounded puts sent but not yet acknowledged
-  private acked: (() => void) | undefined;
+  private unsynced = false; // pipelined puts sent since the last SYNC
   private closed = false;
   private socket: Socket<unknown> | undefined;
   private readonly writer = new Writer(() => this.socket);
@@ -311,6 +333,7 @@ class QueueClient<T> implements Queue<T> {
 
   async connect(address: string): Promise<this> {
     const reader = new Reader((op, id, extra, body) => {
+      if (id === 0) this.closed = true; // a pipelined put was refused: the queue is closed
       const resolve = this.pending.get(id);
       this.pending.delete(id);
       resolve?.({ op, extra, body });
@@ -327,23 +350,27 @@ class QueueClient<T> implements Queue<T> {
       },
     });
     // Like Python's feeder thread, joined at exit: our pipelined puts must land before we report.
-    beforeExit(() => (this.unacked ? new Promise<void>((resolve) => (this.acked = resolve)) : undefined));
+    beforeExit(() => this.sync());
     return this;
   }
 
   async put(item: T, opts: { timeoutMs?: number } = {}): Promise<void> {
     if (this.closed) throw new EOFError("put() on a closed queue");
-    const reply = this.request(PUT, timeoutField(opts.timeoutMs), [encode(item)]);
     if (this.maxsize > 0) {
-      this.check(await reply); // bounded: wait until the server had room (or Full)
+      // Bounded: wait until the server had room (or Full) — one round trip per put.
+      this.check(await this.request(PUT, timeoutField(opts.timeoutMs), [encode(item)]));
       return;
     }
-    // Unbounded: the server always has room — don't wait, just count the acknowledgement.
-    this.unacked++;
-    void reply.then((r) => {
-      if (r.op === ERROR) this.closed = true;
-      if (--this.unacked === 0) this.acked?.();
-    });
+    // Unbounded: the server always has room — send it and move on (id 0: no answer wanted).
+    this.writer.frame(PUT, 0, 0, [encode(item)]);
+    this.unsynced = true;
+  }
+
+  /** Resolves once the server has handled every put we sent. */
+  async sync(): Promise<void> {
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    await this.request(SYNC, 0);
   }
 
   async get(opts: { timeoutMs?: number } = {}): Promise<T> {

@@ -1,9 +1,11 @@
 // 02-pipe: the properties every duplex Pipe must have, on every runtime. Written once, against the
 // contract. The two ends always live on two sides of a real boundary: two child processes (Node,
 // Bun) or workers (Deno), or the top process and one child.
+
+import process from "node:process";
 import { type Connection, hasCode, type PipeCell } from "@workshop/contracts";
 import { fail, joinAll, type Scenario, type ScenarioContext } from "@workshop/harness/scenario";
-import { mark, signalParent, traced, waitForParent } from "@workshop/process";
+import { currentProcess, mark, signalParent, traced, waitForParent } from "@workshop/process";
 
 type Conn = Connection<unknown>;
 type Ctx = ScenarioContext<PipeCell>;
@@ -57,11 +59,13 @@ function mixed(): unknown[] {
 export function summary(msg: unknown): string {
   if (msg instanceof Uint8Array) return `bytes(${msg.length}, #${checksum(msg).toString(16)})`;
   if (typeof msg === "string") return msg.length > 40 ? `string(${msg.length} chars)` : JSON.stringify(msg);
+  let text: string;
   try {
-    return JSON.stringify(msg) ?? String(msg);
+    text = JSON.stringify(msg) ?? String(msg);
   } catch {
-    return String(msg);
+    text = String(msg);
   }
+  return text.length > 80 ? `${text.slice(0, 77)}…` : text;
 }
 
 /** Chinese, emoji (4-byte UTF-8 and surrogate pairs), combining marks: every width of character. */
@@ -75,6 +79,16 @@ export function unicodeMessages(): string[] {
 }
 
 // ---- workers (each runs in its own process or worker) -----------------------------------------
+
+// A child whose code under test throws in an event handler (a socket's 'data' listener, say) would
+// die with its last words on the runtime's stderr, where the learner does not look. Say them in
+// the child's own output, which the verdict shows, then fail that child.
+if (currentProcess().id !== "main" && !("Deno" in globalThis)) {
+  process.on("uncaughtException", (err) => {
+    console.error(`uncaught in ${currentProcess().name}: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  });
+}
 
 /** The seed's sender: `conn.send("Hello from sender")`. */
 export async function helloSender(conn: Conn): Promise<void> {
@@ -422,7 +436,7 @@ export const scenarios: Scenario<PipeCell>[] = [
       const sender = await start("sendThenClose", [a, sent], "sender");
       const receiver = await start("drainUntilEof", [b, true], "receiver");
       await joinAll([sender], 5_000, "send its messages and close");
-      await receiver.notify("go"); // only now does the receiver start reading: everything waits in the pipe
+      await receiver.notify("go").catch(() => {}); // (if it died already, joinAll says how) only now does the receiver start reading: everything waits in the pipe
       await joinAll([receiver], 8_000, "drain the pipe and see EOF");
       const r = receiver.result as DrainReport;
       const want = sent.map(summary);

@@ -2,7 +2,7 @@
 // Deno track, see the failing starter, ask for a hint, save a correct solution into the starter's
 // place, see the cell turn green and the progress bar move, reset it (backed up), quit — and no
 // process is left behind.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { REPO } from "@workshop/harness";
 import { afterAll, beforeAll, expect, test } from "vitest";
@@ -61,4 +61,20 @@ test("a first session: track, verdict, hint, save → green, reset, quit", { tim
   expect(progress.solved["01-lock/deno"]).toBeUndefined();
   expect(existsSync(join(REPO, ".workshop/progress.json")) && readFileSync(join(REPO, ".workshop/progress.json"), "utf8").includes(copy.root)).toBe(false);
   await expect.poll(() => processesUnder(copy.root), { timeout: 5000 }).toEqual([]);
+});
+
+test("Ctrl-C during a grading in a 60-column terminal: the run is killed, the app exits, nothing is left", { timeout: 60_000 }, async () => {
+  mkdirSync(join(copy.root, ".workshop"), { recursive: true });
+  writeFileSync(join(copy.root, ".workshop/progress.json"), JSON.stringify({ version: 1, track: "node", solved: {}, hintsSeen: {} }));
+  const narrow = startApp(copy.root, { cols: 60 });
+  try {
+    await narrow.waitFor(/[✗✓] /, 30_000); // a scenario finished: the others are running now
+    expect(narrow.transcript()).toContain("01-lock/node · ");
+    expect(narrow.transcript()).not.toContain("Which runtime track?"); // remembered: not asked again
+    narrow.press("\x03");
+    expect(await Promise.race([narrow.exited, new Promise((r) => setTimeout(() => r("still running"), 5000))])).toBe(130);
+    await expect.poll(() => processesUnder(copy.root), { timeout: 5000 }).toEqual([]);
+  } finally {
+    await narrow.kill();
+  }
 });

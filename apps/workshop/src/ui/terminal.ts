@@ -29,7 +29,8 @@ export const width = () => Math.max(40, Math.min(process.stdout.columns || 80, 1
 export const interactive = () => Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCI();
 const isCI = () => Boolean(process.env.CI && process.env.CI !== "false" && process.env.CI !== "0");
 
-export const clearScreen = () => process.stdout.write("\x1b[2J\x1b[3J\x1b[H");
+// Clears the screen but not the scrollback: the learner can scroll up to earlier verdicts.
+export const clearScreen = () => process.stdout.write("\x1b[2J\x1b[H");
 
 export function rule(title = ""): string {
   const fitted = fitLine(title, width() - 6);

@@ -14,7 +14,7 @@ rmSync(join(REPO, ".verify"), { recursive: true, force: true });
 const started = performance.now();
 const turbo = spawnSync(
   join(REPO, "node_modules/.bin/turbo"),
-  ["run", ...STEPS.map((s) => `verify:${s}`), "--continue", "--concurrency=1", "--output-logs=new-only", "--log-order=stream"],
+  ["run", ...STEPS.map((s) => `verify:${s}`), "--continue", "--concurrency=1", "--output-logs=new-only", "--log-order=stream", ...process.argv.slice(2)],
   { cwd: REPO, stdio: "inherit", env: { ...process.env, TURBO_TELEMETRY_DISABLED: "1", DO_NOT_TRACK: "1" } },
 );
 

@@ -42,6 +42,11 @@ export async function createValue() { return nothing; }
   syntaxError: `
 export async function createLock() { return {; }
 `,
+  /** Ends the whole runtime from inside the cell: no result, but a verdict all the same. */
+  exitsEarly: `
+export async function createLock() { console.error("bye"); process.exit(3); }
+export async function createValue() { return null as never; }
+`,
   /** Prints to the console, then fails: the output must be kept apart from the grader's words. */
   chatty: `
 export async function createLock() { console.log("hello from the learner"); throw new Error("no lock today"); }

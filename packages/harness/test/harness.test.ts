@@ -52,6 +52,12 @@ describe.each(RUNTIMES)("%s", (runtime) => {
     expect(`${v.message}\n${v.where ?? ""}`).toMatch(/syntaxError\.ts:2/);
   });
 
+  test("a cell that exits the runtime early gets a verdict, not a hang", async () => {
+    const v = await grade(runtime, "exitsEarly");
+    expect(v.status).toBe("error");
+    expect(v.message).toMatch(/exited before the scenario finished/);
+  });
+
   test("the learner's console output is kept apart from the verdict", async () => {
     const v = await grade(runtime, "chatty");
     expect(v.status).toBe("error");

@@ -105,8 +105,9 @@ class QueueServer {
 
   /** A connection closed (its process exited): its waits are void — an item handed to it would be lost. */
   forget(conn: unknown): void {
-    this.getters = this.getters.filter((g) => g.conn !== conn || (clearTimeout(g.timer), false));
-    this.putters = this.putters.filter((p) => p.conn !== conn || (clearTimeout(p.timer), false));
+    for (const waiter of [...this.getters, ...this.putters]) if (waiter.conn === conn) clearTimeout(waiter.timer);
+    this.getters = this.getters.filter((g) => g.conn !== conn);
+    this.putters = this.putters.filter((p) => p.conn !== conn);
   }
 
   private serving = false;

@@ -14,7 +14,8 @@ type Request =
   | { op: "put"; id?: number; items: unknown[]; timeoutMs?: number } // no id: fire and forget
   | { op: "get"; id: number; timeoutMs?: number }
   | { op: "close"; id: number };
-type Reply = { id: number; items?: unknown[]; error?: string; message?: string } | { closed: true };
+type Answer = { id: number; items?: unknown[]; error?: string; message?: string };
+type Reply = Answer | { closed: true }; // "closed" is news the broker sends every child
 
 interface Getter {
   who: string;
@@ -93,8 +94,9 @@ class Broker {
 
   /** A process exited: its waits are void. Handing an item to a dead getter would lose it. */
   forget(who: string): void {
-    this.getters = this.getters.filter((g) => g.who !== who || (clearTimeout(g.timer), false));
-    this.putters = this.putters.filter((p) => p.who !== who || (clearTimeout(p.timer), false));
+    for (const waiter of [...this.getters, ...this.putters]) if (waiter.who === who) clearTimeout(waiter.timer);
+    this.getters = this.getters.filter((g) => g.who !== who);
+    this.putters = this.putters.filter((p) => p.who !== who);
   }
 
   private push(item: unknown): void {
@@ -192,7 +194,7 @@ class BrokerQueue<T> implements Queue<T> {
 /** The queue as a child sees it: requests to the broker, plus a few prefetched items. */
 class QueueClient<T> implements Queue<T> {
   private nextId = 0;
-  private pending = new Map<number, (reply: Reply & { id: number }) => void>();
+  private pending = new Map<number, (reply: Answer) => void>();
   private prefetched: unknown[] = [];
   private outbox: unknown[] = [];
   private flushScheduled = false;
@@ -252,9 +254,7 @@ class QueueClient<T> implements Queue<T> {
     this.outbox = [];
   }
 
-  private request(
-    req: { op: "put"; items: unknown[]; timeoutMs?: number } | { op: "get"; timeoutMs?: number } | { op: "close" },
-  ): Promise<Reply & { id: number }> {
+  private request(req: { op: "put"; items: unknown[]; timeoutMs?: number } | { op: "get"; timeoutMs?: number } | { op: "close" }): Promise<Answer> {
     const id = ++this.nextId;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);
@@ -263,7 +263,7 @@ class QueueClient<T> implements Queue<T> {
   }
 
   /** Turn an error reply back into the contract's error class, by its code. */
-  private check(reply: Reply & { id: number }): Reply & { id: number } {
+  private check(reply: Answer): Answer {
     switch (reply.error) {
       case undefined:
         return reply;

@@ -15,7 +15,8 @@ export interface AppInPty {
   /** Everything since the start, scrollback included. */
   transcript(): string;
   press(keys: string): void;
-  waitFor(pattern: RegExp | string, timeoutMs?: number, from?: "screen" | "transcript"): Promise<number>;
+  /** Wait until the pattern shows (or, given a function, until it says yes) on the screen or in the transcript. */
+  waitFor(pattern: RegExp | string | ((text: string) => boolean), timeoutMs?: number, from?: "screen" | "transcript"): Promise<number>;
   exited: Promise<number>;
   kill(): Promise<void>;
   pid: number;
@@ -67,7 +68,7 @@ export function startApp(root: string, opts: { cols?: number; rows?: number; env
       const started = performance.now();
       const matches = () => {
         const text = from === "screen" ? screen() : transcript();
-        return typeof pattern === "string" ? text.includes(pattern) : pattern.test(text);
+        return typeof pattern === "string" ? text.includes(pattern) : typeof pattern === "function" ? pattern(text) : pattern.test(text);
       };
       while (!matches()) {
         if (performance.now() - started > timeoutMs) {

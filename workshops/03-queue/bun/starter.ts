@@ -234,7 +234,7 @@ class ServedQueue<T> implements Queue<T> {
     this.server = new QueueServer(maxsize);
     const server = this.server;
     const cleanup = address.startsWith("\0") ? undefined : () => unlinkSync(address);
-    Bun.listen<Conn>({
+    const listener = Bun.listen<Conn>({
       unix: address,
       socket: {
         open(socket) {
@@ -269,6 +269,7 @@ class ServedQueue<T> implements Queue<T> {
         close: () => {},
       },
     });
+    listener.unref(); // like Python's queues, ours does not keep its process alive by itself
     if (cleanup) process.on("exit", cleanup);
   }
 

@@ -4,20 +4,18 @@
 import type { Verdict } from "@workshop/harness";
 import { strings } from "../strings.ts";
 import { paint, rule, width } from "./terminal.ts";
-import { wrap } from "./wrap.ts";
+import { fitLine, wrap } from "./wrap.ts";
 
 const MAX_OUTPUT_LINES = 12;
 
 export function scenarioLine(v: Verdict): string {
-  const time = paint.dim(`(${v.durationMs} ms)`);
-  switch (v.status) {
-    case "pass":
-      return `  ${paint.green("✓")} ${v.title} ${time}`;
-    case "deadlock":
-      return `  ${paint.yellow("⧗")} ${v.title} ${paint.yellow("deadlock")} ${time}`;
-    default:
-      return `  ${paint.red("✗")} ${v.title} ${time}`;
-  }
+  const [mark, label] =
+    v.status === "pass" ? [paint.green("✓"), ""] : v.status === "deadlock" ? [paint.yellow("⧗"), ` ${paint.yellow("deadlock")}`] : [paint.red("✗"), ""];
+  // Wrap the title under itself, so a narrow terminal keeps the marks in one column.
+  const lines = wrap(v.title, width(), "    ");
+  lines[0] = `  ${mark} ${lines[0]!.trimStart()}`;
+  lines[lines.length - 1] += `${label} ${paint.dim(`(${v.durationMs} ms)`)}`;
+  return lines.join("\n");
 }
 
 export function summaryLine(verdicts: Verdict[], total: number): string {
@@ -36,8 +34,8 @@ export function failureDetails(v: Verdict): string {
   if (v.status !== "deadlock" && workers.length) {
     lines.push(paint.dim(`  ${strings.workersLabel}:`));
     for (const w of workers.slice(0, 6)) {
-      const state = w.waiting ? paint.yellow(w.waiting) : w.exitCode === null ? "running" : `exit ${w.exitCode}`;
-      lines.push(paint.dim(`    ${w.id}${w.name !== w.id ? ` ${w.name}` : ""} · ${state} · ${w.last.slice(-3).join(", ") || "—"}`));
+      const state = w.waiting ?? (w.exitCode === null ? "running" : `exit ${w.exitCode}`);
+      lines.push(paint.dim(fitLine(`    ${w.id}${w.name !== w.id ? ` ${w.name}` : ""} · ${state} · ${w.last.slice(-3).join(", ") || "—"}`, width())));
     }
   }
   const printed = learnerOutput(v);

@@ -7,6 +7,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { build } from "esbuild";
 import { REPO } from "./cells.ts";
+import { removeAtExit } from "./groups.ts";
 
 export interface NodeBuild {
   dir: string;
@@ -16,13 +17,16 @@ export interface NodeBuild {
 }
 
 const cache = new Map<string, { out: NodeBuild; inputs: [string, number][] }>();
+const ROOT = join(tmpdir(), "workshop-build", String(process.pid));
+
+removeAtExit(ROOT); // the builds belong to this process
 
 export async function buildForNode(scenarioFile: string, cellFile: string): Promise<NodeBuild> {
   const key = `${scenarioFile}\0${cellFile}`;
   const hit = cache.get(key);
   if (hit?.inputs.every(([file, mtime]) => mtimeOf(file) === mtime)) return hit.out;
 
-  const dir = join(tmpdir(), "workshop-build", String(process.pid), String(cache.size));
+  const dir = join(ROOT, String(cache.size));
   mkdirSync(dir, { recursive: true });
   const result = await build({
     entryPoints: {

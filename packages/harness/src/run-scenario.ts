@@ -10,7 +10,7 @@ import type { JournalLine } from "@workshop/process/journal";
 import { buildForNode } from "./build.ts";
 import { type Cell, denoPermissions, REPO, type Target, targetFile } from "./cells.ts";
 import { composeVerdict } from "./compose.ts";
-import { killGroup, trackGroup, untrackGroup } from "./groups.ts";
+import { forget, killGroup, removeAtExit, trackGroup, untrackGroup } from "./groups.ts";
 import type { RunnerResult, Verdict } from "./verdict.ts";
 
 const BIN = join(REPO, "node_modules", ".bin");
@@ -33,6 +33,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
   const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
   const runDir = mkdtempSync(join(tmpdir(), "workshop-run-"));
+  removeAtExit(runDir); // should this process die mid-run
   const started = performance.now();
   const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title };
   try {
@@ -57,6 +58,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       journal: readJournal(join(runDir, "journal.jsonl")),
     });
   } finally {
+    forget(runDir);
     if (!process.env.WORKSHOP_KEEP_RUNS) rmSync(runDir, { recursive: true, force: true });
   }
 }

@@ -11,8 +11,8 @@ export interface GradeOptions {
   target: Target | { file: string };
   /** Abort to cancel (a newer save): running scenarios are killed, the rest are skipped. */
   signal?: AbortSignal;
-  /** Called with each verdict as soon as it is known. */
-  onVerdict?: (verdict: Verdict) => void;
+  /** Called with each verdict as soon as it is known, and its place in the scenario order. */
+  onVerdict?: (verdict: Verdict, index: number) => void;
   /** Stop at the first scenario that does not pass (verify's "every starter fails" check). */
   stopAtFirstFailure?: boolean;
   /** How many scenarios run at once (default 2: one per core on CI's machine). */
@@ -37,7 +37,7 @@ export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
       const scenario = scenarios[index]!;
       const verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal: opts.signal });
       verdicts[index] = verdict;
-      opts.onVerdict?.(verdict);
+      opts.onVerdict?.(verdict, index);
       if (opts.stopAtFirstFailure && verdict.status !== "pass") stop = true;
     }
   };

@@ -14,7 +14,8 @@ const BATCH = 256; // items per message, both ways
 type Request =
   | { op: "put"; id?: number; items: unknown[]; timeoutMs?: number } // no id: fire and forget
   | { op: "get"; id: number; timeoutMs?: number }
-  | { op: "close"; id: number };
+  | { op: "close"; id: number }
+  | { op: "sync"; id: number }; // answered once everything sent before it was handled
 type Answer = { id: number; items?: unknown[]; error?: string; message?: string };
 type Reply = Answer | { closed: true }; // "closed" is news the broker sends every child
 
@@ -155,8 +156,8 @@ class BrokerQueue<T> implements Queue<T> {
           );
       } else if (req.op === "get") void answer(req.id, this.broker.get(who, BATCH, req.timeoutMs));
       else {
-        this.closeBroker();
-        channel.send({ id: req.id } satisfies Reply);
+        if (req.op === "close") this.closeBroker();
+        channel.send({ id: req.id } satisfies Reply); // close or sync: messages are handled in order
       }
     });
     ctx.onExit(() => {
@@ -174,6 +175,7 @@ class QueueClient<T> implements Queue<T> {
   private prefetched: unknown[] = [];
   private outbox: unknown[] = [];
   private flushScheduled = false;
+  private unsynced = false; // pipelined puts sent since the last sync
 
   constructor(
     private readonly channel: Channel,
@@ -189,7 +191,9 @@ class QueueClient<T> implements Queue<T> {
       this.pending.get(reply.id)?.(reply);
       this.pending.delete(reply.id);
     });
-    beforeExit(() => this.flush()); // like Python's queue feeder thread, joined at exit
+    // Like Python's queue feeder thread, joined at exit: our pipelined puts must reach the broker
+    // before we report and exit — a parent may see our exit before it reads our last messages.
+    beforeExit(() => this.sync());
   }
 
   async put(item: T, opts: { timeoutMs?: number } = {}): Promise<void> {
@@ -223,14 +227,25 @@ class QueueClient<T> implements Queue<T> {
     this.closed = true;
   }
 
+  /** Resolves once the broker has handled every put we sent. */
+  private async sync(): Promise<void> {
+    this.flush();
+    if (!this.unsynced) return;
+    this.unsynced = false;
+    await this.request({ op: "sync" });
+  }
+
   private flush(): void {
     this.flushScheduled = false;
     if (!this.outbox.length) return;
     this.channel.send({ op: "put", items: this.outbox } satisfies Request);
+    this.unsynced = true;
     this.outbox = [];
   }
 
-  private request(req: { op: "put"; items: unknown[]; timeoutMs?: number } | { op: "get"; timeoutMs?: number } | { op: "close" }): Promise<Answer> {
+  private request(
+    req: { op: "put"; items: unknown[]; timeoutMs?: number } | { op: "get"; timeoutMs?: number } | { op: "close" } | { op: "sync" },
+  ): Promise<Answer> {
     const id = ++this.nextId;
     return new Promise((resolve) => {
       this.pending.set(id, resolve);

@@ -28,7 +28,8 @@ export class Process extends ProcessBase {
     const child = fork(CHILD_ENTRY, [], { serialization: "advanced", stdio: ["ignore", "inherit", "inherit", "ipc"] });
     this.child = child;
     child.on("message", (msg, handle) => this.receive(msg as ControlMessage, handle));
-    child.on("exit", (code, signal) => this.exited(code ?? -(signal ? constants.signals[signal] : 1)));
+    // "close", not "exit": it comes after the IPC channel has delivered its last message.
+    child.on("close", (code, signal) => this.exited(code ?? -(signal ? constants.signals[signal] : 1)));
     child.on("error", () => {}); // a send to a dead child: its exit tells the story
     await new Promise<void>((resolve, reject) => {
       child.once("spawn", resolve);

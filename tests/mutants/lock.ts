@@ -10,10 +10,10 @@ export const mutants: Mutant[] = [
   {
     runtime: "deno",
     name: "acquire claims without compare-and-swap",
-    find: "if (Atomics.compareExchange(this.word, STATE, FREE, currentProcess().num) === FREE) return GRANTED;",
-    replace: "Atomics.store(this.word, STATE, currentProcess().num);\n    return GRANTED;",
+    find: "if (Atomics.compareExchange(this.word, STATE, FREE, this.me) === FREE) return GRANTED;",
+    replace: "Atomics.store(this.word, STATE, this.me);\n    return GRANTED;",
   },
-  { runtime: "deno", name: "release does not check the owner", find: "if (holder !== me) {", replace: "if (holder === -1) {" },
+  { runtime: "deno", name: "release does not check the owner", find: "if (holder !== this.me) {", replace: "if (holder === -1) {" },
   { runtime: "deno", name: "acquire ignores its timeout", find: "if (left <= 0) return false;", replace: "" },
   { runtime: "bun", name: "the server grants to everyone", find: "if (this.holder === null && this.waiters.length === 0) {", replace: "if (true) {" },
   { runtime: "bun", name: "release does not check the owner", find: "if (this.holder !== who) {", replace: "if (this.holder === '-') {" },

@@ -43,14 +43,24 @@ class SocketConnection<T> implements Connection<T> {
     const body = serialize(msg);
     const header = Buffer.allocUnsafe(HEADER_BYTES);
     header.writeUInt32BE(body.length);
-    return new Promise((resolve, reject) => {
-      // One writev for header and body; resolve once the kernel has the bytes (then a process may
-      // exit right after send() without losing them), which also gives backpressure.
+    // One writev for header and body. send() resolves once the kernel has the bytes (then a
+    // process may exit right after send() without losing them), which also gives backpressure.
+    let failed: Error | undefined;
+    const written = new Promise<void>((resolve, reject) => {
       this.socket.cork();
       this.socket.write(header);
       this.socket.write(body, (err) => (err ? reject(new Error(`send() failed: ${err.message}`)) : resolve()));
       this.socket.uncork();
+    }).catch((err: Error) => {
+      failed = err;
+      throw err;
     });
+    // Usually the kernel took it all at once (nothing left queued here): no need to wait a turn.
+    if (this.socket.writableLength === 0 && !failed) {
+      written.catch(() => {}); // a late failure surfaces as EOF on the next recv
+      return Promise.resolve();
+    }
+    return written;
   }
 
   async recv(opts: { timeoutMs?: number } = {}): Promise<T> {

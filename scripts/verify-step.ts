@@ -3,7 +3,7 @@
 // failed in .verify/<step>.json, which the summary in verify.ts adds up.
 //   tsx scripts/verify-step.ts <step>
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { cells, gradeCell, REPO } from "@workshop/harness";
 
@@ -93,9 +93,11 @@ function vitest(args: string[], env: Record<string, string>): StepResult {
   return { passed: json.numPassedTests, failed, problems };
 }
 
+/** The .ts files directly in a folder of the repo, as repo-relative paths. */
 function glob(dir: string): string[] {
-  const list = spawnSync("sh", ["-c", `ls ${dir}/*.ts`], { cwd: REPO, encoding: "utf8" });
-  return list.stdout.split("\n").filter(Boolean);
+  return readdirSync(join(REPO, dir))
+    .filter((f) => f.endsWith(".ts"))
+    .map((f) => `${dir}/${f}`);
 }
 
 const name = process.argv[2] ?? "";

@@ -30,7 +30,7 @@ export interface Connection<T> {
 
 /** A multi-producer, multi-consumer FIFO queue, optionally bounded. */
 export interface Queue<T> {
-  /** Waits while full; rejects with Full past timeoutMs, or if the queue is closed. */
+  /** Waits while full; rejects with Full past timeoutMs. After close() it rejects (EOFError, like Python's "Queue is closed"). */
   put(item: T, opts?: Timeout): Promise<void>;
   /** Waits while empty; rejects with Empty past timeoutMs, EOFError once closed and drained. */
   get(opts?: Timeout): Promise<T>;

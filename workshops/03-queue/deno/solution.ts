@@ -23,7 +23,7 @@ const PUTTERS_WAITING = 9;
 const HEADER_BYTES = 16 * 4;
 const FRAME_HEADER = 4; // a u32 length before each item's bytes
 
-const DEFAULT_RING_BYTES = 4 << 20; // four 1 MiB items fit; a bigger one needs { ringBytes }
+const DEFAULT_RING_BYTES = 32 << 20; // the contract promises 16 MiB items; pages are committed only once used
 const PREFETCH_ITEMS = 64; // a get takes up to this many ready items under one lock...
 const PREFETCH_BYTES = 256 * 1024; // ...or this many bytes, and keeps the rest for the next get()s
 const WAIT_SLICE_MS = 50; // never wait without a bound: a worker parked forever survives terminate()

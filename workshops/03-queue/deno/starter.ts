@@ -25,7 +25,7 @@ const PUTTERS_WAITING = 9;
 const HEADER_BYTES = 16 * 4;
 const FRAME_HEADER = 4; // a u32 length before each item's bytes
 
-const DEFAULT_RING_BYTES = 4 << 20; // four 1 MiB items fit; a bigger one needs { ringBytes }
+const DEFAULT_RING_BYTES = 32 << 20; // the contract promises 16 MiB items; pages are committed only once used
 const WAIT_SLICE_MS = 50; // never wait without a bound: a worker parked forever survives terminate()
 
 // Items as bytes. node:v8's serialize is the structured-clone format (Uint8Array, nested objects,

@@ -34,7 +34,12 @@ for (const topic of topics) {
       }
     }
     for (const cell of runtimeCells) {
-      const verdict = await runScenario({ cell, target: "solution", scenario: { name: "bench", title: `${topic} bench`, deadlineMs: 120_000 }, scenarioFile });
+      const verdict = await runScenario({
+        cell,
+        target: "solution",
+        scenario: { name: "bench", title: `${topic} bench`, deadlineMs: 120_000, quietMs: 120_000 },
+        scenarioFile,
+      });
       if (verdict.status === "pass") keepBest(row, cell.runtime, verdict.data as Metrics);
       else row[cell.runtime] = `${verdict.status}: ${verdict.message?.split("\n")[0]}`;
     }

@@ -141,7 +141,8 @@ export const scenarios: Scenario<LockCell>[] = [
     title: "acquire({ timeoutMs }) on a held lock resolves false in time",
     async run({ cell, start }: Ctx) {
       const lock = await cell.createLock();
-      if (!(await lock.acquire({ timeoutMs: 2_000 }))) fail("the main process could not acquire a fresh, free lock within 2 s");
+      if (!(await traced("acquire(timeout 2000 ms)", () => lock.acquire({ timeoutMs: 2_000 }), okOrFalse)))
+        fail("the main process could not acquire a fresh, free lock within 2 s");
       const waiter = await start("tryAcquire", [lock, 300]);
       await joinAll([waiter], 5_000, "give up after its 300 ms timeout");
       const { got, ms } = waiter.result as { got: boolean; ms: number };
@@ -149,7 +150,7 @@ export const scenarios: Scenario<LockCell>[] = [
         fail(`acquire({ timeoutMs: 300 }) returned true after ${ms} ms while main held the lock: it must wait, and resolve false when the time runs out`);
       if (ms < 250) fail(`acquire({ timeoutMs: 300 }) gave up after only ${ms} ms: it must keep trying for the whole timeout`);
       if (ms > 1_000) fail(`acquire({ timeoutMs: 300 }) took ${ms} ms to give up: check the deadline on every retry, not only at the start`);
-      await lock.release();
+      await traced("release", () => lock.release());
       const later = await start("tryAcquire", [lock, 2_000]);
       await joinAll([later], 5_000, "acquire the lock main had released");
       if (!(later.result as { got: boolean }).got)
@@ -161,7 +162,8 @@ export const scenarios: Scenario<LockCell>[] = [
     title: "release() by a process that does not hold the lock throws LockError",
     async run({ cell, start }: Ctx) {
       const lock = await cell.createLock();
-      if (!(await lock.acquire({ timeoutMs: 2_000 }))) fail("the main process could not acquire a fresh, free lock within 2 s");
+      if (!(await traced("acquire(timeout 2000 ms)", () => lock.acquire({ timeoutMs: 2_000 }), okOrFalse)))
+        fail("the main process could not acquire a fresh, free lock within 2 s");
       const intruder = await start("wrongfulRelease", [lock]);
       await joinAll([intruder], 5_000);
       const { threw, code } = intruder.result as { threw: string | null; code: string | null };
@@ -171,10 +173,10 @@ export const scenarios: Scenario<LockCell>[] = [
       await joinAll([probe], 5_000);
       if ((probe.result as { got: boolean }).got)
         fail("after a non-owner's release() was refused, another process could still acquire the lock: the refused release must not free it");
-      await lock.release();
+      await traced("release", () => lock.release());
       let again: unknown = null;
       try {
-        await lock.release();
+        await traced("release", () => lock.release());
       } catch (err) {
         again = err;
       }

@@ -16,16 +16,18 @@ export interface RunFacts {
   title: string;
   runDir: string;
   result: RunnerResult | undefined;
-  timedOut: boolean;
+  /** Killed by the harness: at the hard deadline, or when nothing was journaled for quietMs. */
+  stopped: "deadline" | "stalled" | undefined;
   aborted?: boolean;
   deadlineMs?: number;
+  quietMs?: number;
   durationMs: number;
   runtimeOutput: string;
   journal: JournalLine[];
 }
 
 export function composeVerdict(f: RunFacts): Verdict {
-  const endedAt = f.journal.reduce((t, line) => Math.max(t, line.t), 0);
+  const endedAt = Date.now(); // composed right after the run ended (journal times are epoch ms too)
   const workers = workerReports(f.journal, endedAt);
   const output = f.journal.flatMap((l) => (l.k === "log" ? [{ worker: l.w, stream: l.stream, text: l.text }] : []));
   const events = f.journal.filter((l) => l.k !== "log").slice(-EVENTS_CAP);
@@ -42,7 +44,28 @@ export function composeVerdict(f: RunFacts): Verdict {
   };
 
   if (f.aborted) return { ...base, status: "error", message: "cancelled (the file changed while it ran)" };
-  if (f.timedOut) return { ...base, status: "deadlock", message: deadlockMessage(f.deadlineMs ?? 0, workers) };
+  if (f.stopped === "deadline") {
+    return {
+      ...base,
+      status: "deadlock",
+      message: deadlockMessage(`the scenario did not finish within ${seconds(f.deadlineMs)}. Every process was killed`, workers),
+    };
+  }
+  if (f.stopped === "stalled") {
+    return {
+      ...base,
+      status: "deadlock",
+      message: deadlockMessage(`nothing happened for ${seconds(f.quietMs)}: every process was stuck, so all were killed`, workers),
+    };
+  }
+  if (!f.result && workers.some((w) => w.waiting)) {
+    // Deno and Bun end a program whose every promise is pending with nothing left to wake it.
+    return {
+      ...base,
+      status: "deadlock",
+      message: deadlockMessage("the runtime stopped: every process was waiting and nothing was left that could wake it", workers),
+    };
+  }
   if (!f.result) {
     return { ...base, status: "error", message: `the runtime exited before the scenario finished${firstLines(f.runtimeOutput)}` };
   }
@@ -85,19 +108,26 @@ function workerReports(journal: JournalLine[], endedAt: number): WorkerReport[] 
   }
   return [...byId.values()].map(({ open, ...w }) => {
     const [op, since] = [...open.entries()].at(-1) ?? [];
-    return op && w.exitCode === null ? { ...w, waiting: `${op}, waiting since ${((endedAt - (since ?? endedAt)) / 1000).toFixed(1)} s` } : w;
+    // Still inside a call when the run ended (or when it was killed, exit < 0): it was waiting.
+    const stuck = op !== undefined && (w.exitCode === null || w.exitCode < 0);
+    return stuck ? { ...w, waiting: `${op} (for ${((endedAt - (since ?? endedAt)) / 1000).toFixed(1)} s)` } : w;
   });
 }
 
-function deadlockMessage(deadlineMs: number, workers: WorkerReport[]): string {
+function deadlockMessage(why: string, workers: WorkerReport[]): string {
   const lines = workers.map((w) => {
-    const state = w.exitCode !== null ? `exited (${w.exitCode})` : (w.waiting ?? `running; last: ${w.last.at(-1) ?? "nothing recorded"}`);
+    const state = w.waiting
+      ? `waiting in ${w.waiting}`
+      : w.exitCode !== null && w.exitCode >= 0
+        ? `had exited (${w.exitCode})`
+        : `running; last: ${w.last.at(-1) ?? "nothing recorded"}`;
     return `  ${w.id} ${w.name === w.id ? "" : `(${w.name}) `}— ${state}`;
   });
-  return [
-    `deadlock suspected: the scenario did not finish within ${(deadlineMs / 1000).toFixed(1)} s. Every process was killed. What each was doing:`,
-    ...lines,
-  ].join("\n");
+  return [`deadlock suspected: ${why}. What each process was doing:`, ...lines].join("\n");
+}
+
+function seconds(ms = 0): string {
+  return `${(ms / 1000).toFixed(1)} s`;
 }
 
 /** On a pristine starter, point at the first TODO: that is where to begin. */

@@ -21,6 +21,11 @@ export function formatVerdict(v: Verdict, paint: Paint = plain): string {
   const lines = [`${colour(LABEL[v.status])} ${v.cell} · ${v.title} ${paint.dim(`(${v.durationMs} ms)`)}`];
   if (v.message) lines.push(...indent(v.message));
   if (v.where && !v.message?.includes(v.where)) lines.push(`  at ${v.where}`);
+  if (v.status === "fail" || v.status === "error") {
+    // (A deadlock's message already lists every process.)
+    const stuck = v.workers.filter((w) => w.waiting);
+    if (stuck.length) lines.push(paint.dim("  still waiting when it ended:"), ...stuck.map((w) => paint.dim(`    ${w.id} (${w.name}) — in ${w.waiting}`)));
+  }
   if (v.status !== "pass") {
     const output = learnerOutput(v);
     if (output.length) lines.push(paint.dim("  your code printed:"), ...output.map((l) => paint.dim(`    ${l}`)));

@@ -2,7 +2,7 @@
 // Whatever happens — pass, fail, a crash, a hang — this returns a Verdict and leaves no process
 // behind: the whole group is killed on the deadline, on abort, and after every normal exit.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -15,6 +15,8 @@ import type { RunnerResult, Verdict } from "./verdict.ts";
 
 const BIN = join(REPO, "node_modules", ".bin");
 const OUTPUT_CAP = 1 << 20;
+/** No journal line for this long: everyone is stuck. Longer than any wait a scenario times itself. */
+const QUIET_MS = 6_000;
 /** Slow machines may scale every deadline (never needed on CI's 2 cores, but kind to laptops). */
 const SCALE = Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1;
 
@@ -22,7 +24,7 @@ export interface RunOptions {
   cell: Cell;
   /** starter (the learner's file), solution, or a path to any file exporting the chapter's factories. */
   target: Target | { file: string };
-  scenario: { name: string; title: string; deadlineMs?: number };
+  scenario: { name: string; title: string; deadlineMs?: number; quietMs?: number };
   /** Another module of scenarios for this cell's chapter (a benchmark); default: the chapter's. */
   scenarioFile?: string;
   signal?: AbortSignal;
@@ -32,6 +34,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const { cell, scenario } = opts;
   const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
   const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
+  const quietMs = (scenario.quietMs ?? QUIET_MS) * SCALE;
   const runDir = mkdtempSync(join(tmpdir(), "workshop-run-"));
   removeAtExit(runDir); // should this process die mid-run
   const started = performance.now();
@@ -42,16 +45,17 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       command = await commandFor(cell, opts.scenarioFile ?? cell.scenarioFile, file, scenario.name, runDir);
     } catch (err) {
       // esbuild could not even parse the file: say where, like a compiler would.
-      return composeVerdict({ ...base, runDir, result: buildError(err), timedOut: false, durationMs: 0, runtimeOutput: "", journal: [] });
+      return composeVerdict({ ...base, runDir, result: buildError(err), stopped: undefined, durationMs: 0, runtimeOutput: "", journal: [] });
     }
-    const { timedOut, output } = await runGroup(command, runDir, deadlineMs, opts.signal);
+    const { stopped, output } = await runGroup(command, runDir, { deadlineMs, quietMs }, opts.signal);
     const result = readJson<RunnerResult>(join(runDir, "result.json"));
     return composeVerdict({
       ...base,
       runDir,
       result,
-      timedOut,
+      stopped,
       deadlineMs,
+      quietMs,
       aborted: opts.signal?.aborted,
       durationMs: performance.now() - started,
       runtimeOutput: output,
@@ -94,7 +98,15 @@ async function commandFor(cell: Cell, scenarioFile: string, file: string, scenar
   }
 }
 
-function runGroup(command: string[], runDir: string, deadlineMs: number, signal?: AbortSignal): Promise<{ timedOut: boolean; output: string }> {
+/** How a run ended early: the hard deadline, or no progress at all for `quietMs`. */
+type Stopped = "deadline" | "stalled" | undefined;
+
+function runGroup(
+  command: string[],
+  runDir: string,
+  limits: { deadlineMs: number; quietMs: number },
+  signal?: AbortSignal,
+): Promise<{ stopped: Stopped; output: string }> {
   return new Promise((resolve) => {
     const [exe, ...args] = command as [string, ...string[]];
     // detached: the runtime leads a new process group, so one kill reaches every worker it started.
@@ -115,23 +127,36 @@ function runGroup(command: string[], runDir: string, deadlineMs: number, signal?
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
+    let stopped: Stopped;
+    const stop = (why: Stopped) => {
+      stopped ??= why;
       if (pgid) killGroup(pgid);
-    }, deadlineMs);
+    };
+    const timer = setTimeout(() => stop("deadline"), limits.deadlineMs);
+    // The stall watchdog: every process journals each primitive call, so a journal that has not
+    // grown for `quietMs` means everyone is stuck — report the deadlock now, not at the deadline.
+    let journalSize = -1;
+    let quietSince = performance.now();
+    const watchdog = setInterval(() => {
+      const size = sizeOf(join(runDir, "journal.jsonl"));
+      if (size !== journalSize) {
+        journalSize = size;
+        quietSince = performance.now();
+      } else if (performance.now() - quietSince > limits.quietMs) stop("stalled");
+    }, 250);
     const onAbort = () => pgid && killGroup(pgid);
     signal?.addEventListener("abort", onAbort, { once: true });
     child.on("error", (err) => keep(Buffer.from(`could not start ${exe}: ${err.message}\n`)));
     child.on("close", () => {
       clearTimeout(timer);
+      clearInterval(watchdog);
       signal?.removeEventListener("abort", onAbort);
       if (pgid) {
         killGroup(pgid); // stragglers: a worker that outlived the runner
         untrackGroup(pgid);
       }
       if (dropped) output += `\n… ${dropped} more bytes not kept\n`;
-      resolve({ timedOut, output: output.replaceAll(runDir, "<run>") });
+      resolve({ stopped, output: output.replaceAll(runDir, "<run>") });
     });
   });
 }
@@ -151,6 +176,14 @@ function readJson<T>(file: string): T | undefined {
     return JSON.parse(readFileSync(file, "utf8")) as T;
   } catch {
     return undefined;
+  }
+}
+
+function sizeOf(file: string): number {
+  try {
+    return statSync(file).size;
+  } catch {
+    return 0;
   }
 }
 

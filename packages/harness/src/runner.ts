@@ -56,7 +56,12 @@ function shortPath(url: string): string {
   return url.replace(/^.*?\/(workshops|tests)\//, "$1/");
 }
 
+// Deno and Bun end a program whose only promise can never settle ("top-level await never
+// resolved"). Keep the loop alive instead, so a stuck scenario is reported by the harness's stall
+// watchdog, with what each process was waiting on.
+const keepAlive = setInterval(() => {}, 1_000);
 const result = await main().catch((err): RunnerResult => ({ status: "error", message: describe(err), stack: stackOf(err) }));
+clearInterval(keepAlive);
 for (const p of liveProcesses()) p.kill(); // a scenario that gave up on its workers
 writeFileSync(`${runDir}/result.json`, JSON.stringify(result));
 closeJournal();

@@ -21,6 +21,11 @@ export interface Scenario<Cell> {
   title: string;
   /** Hard deadline for the whole scenario; past it the harness kills everything: deadlock. */
   deadlineMs?: number;
+  /**
+   * How long the run may go without journaling anything (default 6 s) before it is called a
+   * deadlock. Raise it only for work that records nothing for long stretches (a benchmark loop).
+   */
+  quietMs?: number;
   /** Resolves when the property holds (its value, if any, is the verdict's `data`: benchmarks use it). */
   run(ctx: ScenarioContext<Cell>): Promise<unknown>;
 }

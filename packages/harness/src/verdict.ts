@@ -9,7 +9,7 @@ export interface WorkerReport {
   exitCode: number | null;
   /** The last few things it did, newest last: "acquire → ok", "release". */
   last: string[];
-  /** What it was blocked in when the run ended, if anything: "acquire, waiting since 1.2 s". */
+  /** What it was blocked in when the run ended, if anything: "acquire (for 1.2 s)". */
   waiting?: string;
 }
 

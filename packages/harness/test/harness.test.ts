@@ -10,7 +10,7 @@ afterAll(clearScratch);
 
 const counter = { name: "counter", title: "counter", deadlineMs: 2_500 };
 
-function grade(runtime: string, broken: BrokenCell, scenario = counter) {
+function grade(runtime: string, broken: BrokenCell, scenario: { name: string; title: string; deadlineMs: number; quietMs?: number } = counter) {
   return runScenario({ cell: cell(`01-lock/${runtime}`), target: { file: writeBrokenCell(broken, runtime) }, scenario });
 }
 
@@ -31,6 +31,21 @@ describe.each(RUNTIMES)("%s", (runtime) => {
     // The journal survived the kill: the report says who was stuck in acquire.
     expect(v.workers.some((w) => w.waiting?.startsWith("acquire"))).toBe(true);
     expect(leftovers()).toEqual([]);
+  });
+
+  test("a run where nothing happens for a while is stopped early as a deadlock", async () => {
+    const started = Date.now();
+    const v = await grade(runtime, "hangs", { name: "counter", title: "counter", deadlineMs: 30_000, quietMs: 1_500 });
+    expect(v.status).toBe("deadlock");
+    expect(v.message).toMatch(/nothing happened for 1\.5 s/);
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(v.message).toMatch(/waiting in acquire/);
+  });
+
+  test("a main process stuck on a promise that can never settle is a deadlock too", async () => {
+    const v = await grade(runtime, "hangs", { name: "acquire-timeout", title: "acquire-timeout", deadlineMs: 30_000, quietMs: 1_500 });
+    expect(v.status).toBe("deadlock");
+    expect(v.message).toMatch(/main — waiting in acquire/);
   });
 
   test("a cell that throws while loading: the error and its line", async () => {

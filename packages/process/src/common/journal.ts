@@ -49,7 +49,7 @@ export function mark(op: string, out?: string): void {
 
 /**
  * Run a primitive call between a `begin` and an `end` line. If the call never returns, the begin
- * line is what the deadlock report shows: "w2: acquire, waiting since 1.2 s".
+ * line is what the deadlock report shows: "w2 — waiting in acquire (for 1.2 s)".
  */
 export async function traced<T>(op: string, call: () => T | Promise<T>, describe?: (result: T) => string): Promise<T> {
   const w = currentProcess().id;

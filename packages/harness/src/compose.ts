@@ -130,7 +130,11 @@ function seconds(ms = 0): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
-/** On a pristine starter, point at the first TODO: that is where to begin. */
+/**
+ * While a starter still has TODO comments, point at the lowest-numbered one: TODO(1) before
+ * TODO(4), wherever they sit in the file. (We cannot tell a done TODO from an open one, so the
+ * message asks the learner to delete each comment when it is done.)
+ */
 function withTodo(message: string, file: string): string {
   let text: string;
   try {
@@ -138,12 +142,20 @@ function withTodo(message: string, file: string): string {
   } catch {
     return message;
   }
-  const lines = text.split("\n");
-  const first = lines.findIndex((l) => /\bTODO\b/.test(l));
-  if (first < 0) return message;
-  const count = lines.filter((l) => /\bTODO\b/.test(l)).length;
+  const todos = text
+    .split("\n")
+    .map((line, index) => ({
+      line: index + 1,
+      text: line.trim(),
+      n: Number(/\bTODO\((\d+)\)/.exec(line)?.[1] ?? (/\bTODO\b/.test(line) ? Number.POSITIVE_INFINITY : Number.NaN)),
+    }))
+    .filter((t) => !Number.isNaN(t.n));
+  if (todos.length === 0) return message;
+  const next = todos.reduce((a, b) => (b.n < a.n ? b : a));
+  const numbered = new Set(todos.filter((t) => Number.isFinite(t.n)).map((t) => t.n)).size;
   const rel = file.replace(/^.*?\/workshops\//, "workshops/");
-  return `${message}\n\n${count} TODO${count > 1 ? "s" : ""} left in this file — start at ${rel}:${first + 1}: ${lines[first]?.trim()}`;
+  const left = numbered > 1 ? ` (${numbered} numbered TODOs are still in this file — delete each comment once it is done)` : "";
+  return `${message}\n\nNext: ${rel}:${next.line}: ${next.text}${left}`;
 }
 
 function firstLines(output: string): string {

@@ -5,7 +5,7 @@
 // The Value and the plumbing that shares both with workers are done for you.
 // Read workshops/01-lock/README.md first; `npm start -- hint 01-lock/deno` helps.
 import type { Lock, Value } from "@workshop/contracts";
-import { type Reduction, reduce, registerReviver } from "@workshop/process";
+import { currentProcess, type Reduction, reduce, registerReviver } from "@workshop/process";
 
 const STATE = 0; // index of the lock word in the Int32Array
 

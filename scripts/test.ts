@@ -2,7 +2,9 @@
 // A filter names a chapter, a runtime, or one cell; anything else is an error that lists what
 // exists, rather than vitest's bare "no test files found".
 import { spawnSync } from "node:child_process";
-import { join } from "node:path";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { cells, REPO, RUNTIMES } from "@workshop/harness";
 
 const args = process.argv.slice(2);
@@ -25,12 +27,42 @@ for (const filter of filters) {
   for (const c of matching) paths.push(`tests/cells/${c.chapter}/${c.runtime}.test.ts`);
 }
 
-const run = spawnSync(join(REPO, "node_modules/.bin/vitest"), ["run", ...paths, ...passThrough], {
-  cwd: REPO,
-  stdio: "inherit",
-  env: { ...process.env, WORKSHOP_TARGET: solution ? "solution" : (process.env.WORKSHOP_TARGET ?? "starter") },
-});
-if (run.status !== 0 && !solution && !process.env.CI) {
-  console.log("Red is where every exercise starts. `npm start` re-grades your file on every save and has hints.");
-}
+// vitest prints each failure in full; the JSON report lets us end with one line per cell.
+const report = join(mkdtempSync(join(tmpdir(), "workshop-test-")), "report.json");
+const run = spawnSync(
+  join(REPO, "node_modules/.bin/vitest"),
+  ["run", ...paths, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...passThrough],
+  {
+    cwd: REPO,
+    stdio: "inherit",
+    env: { ...process.env, WORKSHOP_TARGET: solution ? "solution" : (process.env.WORKSHOP_TARGET ?? "starter") },
+  },
+);
+summarise(report);
+rmSync(dirname(report), { recursive: true, force: true });
 process.exit(run.status ?? 1);
+
+/** Cells in workshop order with their score, and where to begin: the first one not yet green. */
+function summarise(file: string): void {
+  if (!existsSync(file)) return;
+  const json = JSON.parse(readFileSync(file, "utf8")) as { testResults: { name: string; assertionResults: { status: string }[] }[] };
+  const rows = json.testResults
+    .map((r) => ({
+      id: /cells\/(.+)\.test\.ts$/.exec(r.name)?.[1] ?? r.name,
+      passed: r.assertionResults.filter((a) => a.status === "passed").length,
+      total: r.assertionResults.length,
+    }))
+    .sort((a, b) => order(a.id) - order(b.id));
+  console.log(`\n${solution ? "Solutions" : "Your cells"}, in workshop order:`);
+  for (const r of rows) console.log(`  ${r.passed === r.total ? "✓" : "✗"} ${r.id.padEnd(14)} ${r.passed}/${r.total} scenarios pass`);
+  const next = rows.find((r) => r.passed < r.total);
+  if (next && !solution) {
+    console.log(`\nBegin with ${next.id}: read workshops/${next.id.split("/")[0]}/README.md, edit workshops/${next.id}/starter.ts,`);
+    console.log(`then \`npm test -- ${next.id}\` — or \`npm start\`, which re-grades on every save and has hints.`);
+  }
+}
+
+function order(id: string): number {
+  const index = all.findIndex((c) => c.id === id);
+  return index < 0 ? Number.MAX_SAFE_INTEGER : index;
+}

@@ -31,11 +31,15 @@ for (const filter of filters) {
 const report = join(mkdtempSync(join(tmpdir(), "workshop-test-")), "report.json");
 const run = spawnSync(
   join(REPO, "node_modules/.bin/vitest"),
-  ["run", ...paths, "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...passThrough],
+  ["run", ...paths, "--maxConcurrency=2", "--reporter=default", "--reporter=json", `--outputFile.json=${report}`, ...passThrough],
   {
     cwd: REPO,
     stdio: "inherit",
-    env: { ...process.env, WORKSHOP_TARGET: solution ? "solution" : (process.env.WORKSHOP_TARGET ?? "starter") },
+    env: {
+      ...process.env,
+      WORKSHOP_TARGET: solution ? "solution" : (process.env.WORKSHOP_TARGET ?? "starter"),
+      ...(paths.length === 1 ? { WORKSHOP_ONE_CELL: "1" } : {}),
+    },
   },
 );
 summarise(report);

@@ -109,7 +109,7 @@ class SharedRingQueue<T> implements Queue<T> {
       const seen = Atomics.load(this.h, NOT_FULL);
       this.lock();
       try {
-        // TODO(5): a closed queue takes no more items: throw.
+        // TODO(5): a closed queue takes no more items: throw the contract's EOFError (Python: "Queue is closed").
         // TODO(6): a bounded queue (maxsize > 0) that holds maxsize items (this.h[COUNT]) is full,
         //          just like a ring without `need` free bytes: wait instead of writing.
         if (this.ring.length - this.h[USED]! >= need) {

@@ -10,7 +10,8 @@ export function wrap(text: string, columns: number, indent = ""): string[] {
     }
     const lead = paragraph.match(/^\s*/)![0]; // keep the message's own indentation
     let line = "";
-    for (const word of paragraph.trim().split(/\s+/)) {
+    // Break at spaces and tabs only (a no-break space stays one), and never inside a duration.
+    for (const word of glueDurations(paragraph.trim()).split(/[ \t]+/)) {
       for (const piece of chunks(word, room - lead.length)) {
         if (line && line.length + 1 + piece.length > room - lead.length) {
           out.push(indent + lead + line);
@@ -20,7 +21,14 @@ export function wrap(text: string, columns: number, indent = ""): string[] {
     }
     if (line) out.push(indent + lead + line);
   }
-  return out;
+  return out.map((l) => l.replaceAll(GLUE, " "));
+}
+
+const GLUE = "\u0000"; // stands for a space that must not break, until the lines are made
+
+/** "(2 249 ms)", "2000 ms", "9.8 s": one word for wrapping. */
+function glueDurations(text: string): string {
+  return text.replace(/\(\d[\d ,.]*\s(?:ms|s|µs|min)\)/g, (m) => m.replace(/ /g, GLUE)).replace(/(\d) (ms|s|µs|min)\b/g, `$1${GLUE}$2`);
 }
 
 function chunks(word: string, size: number): string[] {

@@ -16,6 +16,7 @@ import { readProgress } from "./state/progress.ts";
 import { strings } from "./strings.ts";
 import { confirm } from "./ui/confirm.ts";
 import { interactive, paint } from "./ui/terminal.ts";
+import { unknownCommand, usage } from "./ui/usage.ts";
 
 const out = (s: string) => process.stdout.write(s.endsWith("\n") ? s : `${s}\n`);
 const cli = cac("npm start --");
@@ -26,14 +27,23 @@ cli
   .option("--grade", "Re-grade every cell first (progress is a cache; grading is the truth)")
   .action(async (o: { grade?: boolean }) => out(await listCommand({ grade: o.grade })));
 cli.command("next", "The first unsolved cell of your track").action(() => out(nextCommand()));
-cli.command("hint <cell>", "The next hint for a cell, e.g. 01-lock/deno").action(async (id: string) => out(await hintCommand(resolveCell(id))));
+cli
+  .command("hint <cell>", "The next hint for a cell, e.g. 01-lock/deno")
+  .option("--all", "Every hint seen so far, again")
+  .action(async (id: string, o: { all?: boolean }) => out(await hintCommand(resolveCell(id), { all: o.all })));
 cli
   .command("reset <cell>", "Put back the pristine starter (your file is backed up first)")
   .option("--yes", "Do not ask (needed without a terminal)")
   .action(async (id: string, o: { yes?: boolean }) => {
     const c = resolveCell(id);
-    if (!o.yes && !interactive()) throw new UsageError(strings.resetNeedsYes);
-    if (o.yes || (await confirm(strings.confirmReset(id)))) out(await resetCommand(c));
+    // Not done is a failure (exit 1): a script must not carry on as if the starter were reset.
+    if (!o.yes && !interactive()) {
+      process.stderr.write(`${paint.red(strings.resetNeedsYes)}\n`);
+      return 1;
+    }
+    if (!o.yes && !(await confirm(strings.confirmReset(id)))) return 1;
+    out(await resetCommand(c));
+    return 0;
   });
 cli
   .command("solution <cell>", "Diff from your file to the solution (spoilers)")
@@ -41,7 +51,9 @@ cli
   .action(async (id: string, o: { yes?: boolean }) => {
     const c = resolveCell(id);
     // Asked by name on the command line (or from an editor) counts as consent without a terminal.
-    if (o.yes || !interactive() || (await confirm(strings.confirmSpoiler))) out(solutionCommand(c));
+    if (!o.yes && interactive() && !(await confirm(strings.confirmSpoiler))) return 1; // declined: not shown
+    out(solutionCommand(c));
+    return 0;
   });
 cli.command("grade <cell>", "Grade a cell once; exit code 0 when it passes").action(async (id: string) => {
   process.exitCode = (await gradeCommand(resolveCell(id), (s) => process.stdout.write(s))) ? 0 : 1;
@@ -58,9 +70,20 @@ cli.command("track [name]", "Show or change your track: node, deno, bun or all")
   else if (interactive()) await askTrack();
   else out(strings.trackSaved(readProgress(STATE_DIR).track ?? "—"));
 });
-cli.help();
 
 async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  // `help`, `--help`, `-h`, also after a command (`hint --help`): the one list says everything.
+  if (args[0] === "help" || args.includes("--help") || args.includes("-h")) {
+    out(usage());
+    process.exit(0);
+  }
+  const known = new Set(cli.commands.map((c) => c.name).filter(Boolean));
+  const name = args[0];
+  if (name !== undefined && !name.startsWith("-") && !known.has(name)) {
+    process.stderr.write(`${unknownCommand(name)}\n`);
+    process.exit(2);
+  }
   try {
     cli.parse(process.argv, { run: false });
     const result = await cli.runMatchedCommand();

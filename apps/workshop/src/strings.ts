@@ -37,10 +37,11 @@ export const strings = {
   cancelledRun: "(restarted: the file changed while it ran)",
 
   // keys
-  keysLine: "h hint · l list · n/p cell · r reset · s solution · d demo · t timeline · q quit",
-  keysNarrow: "h l n p r s d t q — press ? for help",
+  keysLine: "h/H hints · l list · n/p cell · r reset · s solution · d demo · t timeline · q quit",
+  keysNarrow: "h H l n p r s d t q — press ? for help",
   keysHelp: [
     "h  next hint (one at a time)",
+    "H  every hint seen so far again",
     "l  list with progress",
     "n  next cell        p  previous cell",
     "r  reset the starter (keeps a backup)",
@@ -54,7 +55,16 @@ export const strings = {
   // hints
   hintTitle: (n: number, total: number) => `Hint ${n} of ${total}`,
   noHints: (cell: string) => `No hints for ${cell} yet.`,
-  hintsExhausted: "That was the last hint. `s` shows the solution (spoilers!).",
+  /** After the last hint; `inWatch` names keys, otherwise the commands to type. */
+  hintsExhausted: (total: number, cell: string, inWatch: boolean) =>
+    inWatch
+      ? `That was the last hint (${total} of ${total}). \`H\` shows them all again; \`s\` shows the solution (spoilers!).`
+      : `That was the last hint (${total} of ${total}). \`npm start -- hint ${cell} --all\` shows them all again; \`npm start -- solution ${cell}\` shows the solution.`,
+  noHintsSeen: (cell: string, inWatch: boolean) => `No hints seen yet for ${cell}: ${inWatch ? "`h`" : `\`npm start -- hint ${cell}\``} gives the first.`,
+  hintsRemaining: (seen: number, total: number, cell: string, inWatch: boolean) =>
+    seen >= total
+      ? `That is every hint (${total} of ${total}).`
+      : `${seen} of ${total} seen; ${total - seen} more — ${inWatch ? "`h`" : `\`npm start -- hint ${cell}\``} gives the next.`,
 
   // reset, backups
   confirmReset: (file: string) => `Reset ${file} to the pristine starter? (your file is backed up first)`,
@@ -79,6 +89,23 @@ export const strings = {
   legend: "✓ solved · ~ changed since it passed · · to do",
   howToBegin: (cell: string, file: string) => `To begin: run \`npm start\` in a terminal, or edit ${file} and run \`npm start -- grade ${cell}\`.`,
   nextCell: (cell: string, file: string) => `Next: ${cell} — edit ${file}`,
+
+  // commands (`npm start -- help`, and after an unknown command): one line each
+  usage: "Usage: npm start -- <command> [options]   (a <cell> is e.g. 01-lock/deno)",
+  commandsTitle: "Commands:",
+  commands: [
+    ["(none)", "watch mode in a terminal; elsewhere, the list"],
+    ["list [--grade]", "every cell's status (--grade: re-grade them first)"],
+    ["next", "the first unsolved cell of your track"],
+    ["hint <cell> [--all]", "the next hint (--all: every hint seen so far)"],
+    ["grade <cell>", "grade once; exit 0 only if every scenario passes"],
+    ["demo <cell> [--solution]", "run demo.ts on your starter (or on the solution)"],
+    ["solution <cell> [--yes]", "the diff from your file to the solution (spoilers)"],
+    ["reset <cell> [--yes]", "put back the pristine starter (yours backed up)"],
+    ["track [node|deno|bun|all]", "show or change your track"],
+    ["help", "this list (also --help, -h)"],
+  ] as ReadonlyArray<readonly [string, string]>,
+  unknownCommand: (name: string) => `unknown command '${name}'`,
 
   // errors
   unknownCell: (id: string, known: string[]) => `No cell "${id}". Cells: ${known.join(", ")}`,

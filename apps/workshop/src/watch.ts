@@ -71,7 +71,8 @@ class Session {
     if (key.ctrl && key.name === "c") return void this.quit(130);
     const actions: Record<string, () => unknown> = {
       q: () => this.quit(0),
-      h: async () => write(`\n${await hintCommand(this.current)}`),
+      h: async () => write(`\n${await hintCommand(this.current, { inWatch: true })}`),
+      H: async () => write(`\n${await hintCommand(this.current, { all: true, inWatch: true })}`),
       l: async () => write(`\n${await listCommand({ current: this.current.id })}`),
       n: () => this.step(1),
       p: () => this.step(-1),

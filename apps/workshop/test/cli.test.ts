@@ -63,9 +63,13 @@ test("grade exits 1 on the untouched starter, 0 once it is solved; list and next
 test("solution shows the diff; reset refuses without --yes, then backs up and restores", () => {
   const starter = join(copy.root, "workshops/01-lock/deno/starter.ts");
   writeFileSync(starter, "// my own attempt\n");
-  expect(app("solution", "01-lock/deno").out).toContain("-// my own attempt");
+  const diff = app("solution", "01-lock/deno");
+  expect(diff.code).toBe(0);
+  expect(diff.out).toContain("-// my own attempt");
+  expect(diff.out).toContain("--- workshops/01-lock/deno/starter.ts (yours)\n+++ workshops/01-lock/deno/solution.ts (solution)\n@@");
   const refused = app("reset", "01-lock/deno");
-  expect(refused.code).toBe(2);
+  expect(refused.code).toBe(1); // it did not do what was asked
+  expect(refused.err).toContain("add --yes to reset");
   expect(readFileSync(starter, "utf8")).toBe("// my own attempt\n");
   const r = app("reset", "01-lock/deno", "--yes");
   expect(r.code).toBe(0);
@@ -79,3 +83,52 @@ test("an unknown cell says which cells there are", () => {
   expect(r.code).toBe(2);
   expect(r.err).toContain("Cells: 01-lock/node");
 });
+
+test("an unknown command says so, lists the commands and exits 2 (it does not start the app)", () => {
+  const r = app("bogus");
+  expect(r.code).toBe(2);
+  expect(r.err).toContain("unknown command 'bogus'");
+  expect(r.err).toMatch(/^ {2}hint <cell> \[--all\] +the next hint/m);
+  expect(r.out).not.toContain("Progress");
+});
+
+test("help, --help and -h: every command with its arguments and what it does", () => {
+  for (const args of [["help"], ["--help"], ["-h"], ["hint", "--help"]]) {
+    const r = app(...args);
+    expect(r.code, args.join(" ")).toBe(0);
+    expect(r.out).toContain("Usage: npm start -- <command> [options]");
+    for (const line of r.out.split("\n")) expect(line.length, line).toBeLessThanOrEqual(80);
+    for (const row of [
+      "list [--grade]",
+      "next",
+      "hint <cell> [--all]",
+      "grade <cell>",
+      "demo <cell> [--solution]",
+      "solution <cell> [--yes]",
+      "reset <cell> [--yes]",
+      "track [node|deno|bun|all]",
+    ])
+      expect(r.out).toMatch(new RegExp(`^ {2}${row.replace(/[[\]|]/g, "\\$&")} +\\S`, "m"));
+    expect(r.out).not.toContain("Progress");
+  }
+});
+
+test("after the last hint: says so, and --all shows every hint seen, numbered, with what remains", () => {
+  const cell = "02-pipe/node";
+  expect(app("hint", cell, "--all").out).toContain(`No hints seen yet for ${cell}`);
+  const first = app("hint", cell).out;
+  const total = Number(first.match(/Hint 1 of (\d+)/)![1]);
+  const some = app("hint", cell, "--all");
+  expect(some.code).toBe(0);
+  expect(some.out).toContain("Hint 1 of");
+  expect(some.out).toContain(`1 of ${total} seen; ${total - 1} more`);
+  let last = first;
+  for (let i = 1; i < total; i++) last = app("hint", cell).out;
+  expect(last).toContain(`Hint ${total} of ${total}`);
+  expect(last.replace(/\s+/g, " ")).toContain(
+    `That was the last hint (${total} of ${total}). \`npm start -- hint ${cell} --all\` shows them all again; \`npm start -- solution ${cell}\` shows the solution.`,
+  );
+  const all = app("hint", cell, "--all").out;
+  for (let i = 1; i <= total; i++) expect(all).toContain(`Hint ${i} of ${total}`);
+  expect(all).toContain(`That is every hint (${total} of ${total}).`);
+}, 60_000);

@@ -37,6 +37,8 @@ test("a first session: track, verdict, hint, save → green, reset, quit", { tim
 
   app.press("h");
   await app.waitFor("Hint 1 of");
+  app.press("H"); // every hint seen so far, and how many remain
+  await app.waitFor(/1 of \d+ seen; \d+ more/);
 
   writeFileSync(starter, solution); // the learner saves a correct lock
   const saveToVerdict = await app.waitFor("01-lock/deno is solved", 30_000);

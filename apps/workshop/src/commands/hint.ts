@@ -1,4 +1,5 @@
 // `h` / `npm start -- hint <cell>`: the next hint of hints.md, one at a time; progress counts them.
+// `H` / `--all`: every hint seen so far again, numbered, and how many remain.
 import type { Cell } from "@workshop/harness";
 import { chapterFile } from "../state/cells.ts";
 import { hintsFor, nextHint } from "../state/hints.ts";
@@ -8,14 +9,23 @@ import { strings } from "../strings.ts";
 import { renderMarkdown } from "../ui/markdown.ts";
 import { paint } from "../ui/terminal.ts";
 
-export async function hintCommand(c: Cell): Promise<string> {
+/** `inWatch`: the closing line names keys (h, H, s) instead of commands. */
+export async function hintCommand(c: Cell, opts: { all?: boolean; inWatch?: boolean } = {}): Promise<string> {
   const hints = hintsFor(chapterFile(c, "hints.md"), c.runtime);
-  const hint = nextHint(hints, readProgress(STATE_DIR).hintsSeen[c.id] ?? 0);
-  if (!hint) return strings.noHints(c.id);
+  if (hints.length === 0) return strings.noHints(c.id);
+  const seen = Math.min(readProgress(STATE_DIR).hintsSeen[c.id] ?? 0, hints.length);
+  const inWatch = opts.inWatch ?? false;
+  const title = (i: number) => paint.bold(paint.yellow(strings.hintTitle(i + 1, hints.length)));
+  if (opts.all) {
+    if (seen === 0) return strings.noHintsSeen(c.id, inWatch);
+    const shown = hints.slice(0, seen).flatMap((text, i) => [title(i), renderMarkdown(text)]);
+    return [...shown, paint.dim(strings.hintsRemaining(seen, hints.length, c.id, inWatch))].join("\n");
+  }
+  const hint = nextHint(hints, seen)!;
   await updateProgress(STATE_DIR, (p) => {
     p.hintsSeen[c.id] = Math.max(p.hintsSeen[c.id] ?? 0, hint.index + 1);
   });
-  const lines = [paint.bold(paint.yellow(strings.hintTitle(hint.index + 1, hints.length))), renderMarkdown(hint.text)];
-  if (hint.last) lines.push(paint.dim(strings.hintsExhausted));
+  const lines = [title(hint.index), renderMarkdown(hint.text)];
+  if (hint.last) lines.push(paint.dim(strings.hintsExhausted(hints.length, c.id, inWatch)));
   return lines.join("\n");
 }

@@ -64,6 +64,6 @@ export function writeBrokenCell(name: BrokenCell, runtime: string): string {
   return file;
 }
 
-export function clearScratch(): void {
-  rmSync(SCRATCH, { recursive: true, force: true });
+export function clearScratch(runtime: string): void {
+  rmSync(join(SCRATCH, runtime), { recursive: true, force: true });
 }

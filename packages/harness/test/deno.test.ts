@@ -1,0 +1,3 @@
+import { harnessKeepsItsPromises } from "./harness-cases.ts";
+
+harnessKeepsItsPromises("deno");

@@ -4,7 +4,7 @@
 
 import process from "node:process";
 import { type Connection, hasCode, type PipeCell } from "@workshop/contracts";
-import { fail, joinAll, type Scenario, type ScenarioContext } from "@workshop/harness/scenario";
+import { fail, joinAll, type Scenario, type ScenarioContext, sleep } from "@workshop/harness/scenario";
 import { currentProcess, mark, signalParent, traced, waitForParent } from "@workshop/process";
 
 type Conn = Connection<unknown>;
@@ -258,7 +258,7 @@ export interface DrainReport {
 export async function drainUntilEof(conn: Conn, waitForGo: boolean): Promise<DrainReport> {
   if (waitForGo) {
     await waitForParent("go");
-    await new Promise((resolve) => setTimeout(resolve, 100)); // everything has arrived: nobody was in recv() for it
+    await sleep(100); // everything has arrived: nobody was in recv() for it
   }
   const got: string[] = [];
   let count = 0;
@@ -299,7 +299,7 @@ export async function streamForever(conn: Conn): Promise<void> {
   for (let i = 0; ; i++) {
     await traced(`send #${i}`, () => conn.send({ seq: i, pad: "·".repeat(100) }));
     if (i === 500) signalParent("streaming");
-    if (i % 20 === 19) await new Promise((resolve) => setTimeout(resolve, 1));
+    if (i % 20 === 19) await sleep(1);
   }
 }
 
@@ -406,7 +406,7 @@ export const scenarios: Scenario<PipeCell>[] = [
       const [mine, theirs] = await cell.Pipe<unknown>();
       const probe = await start("pollProbe", [theirs], "poller");
       await probe.waitFor("idle checked", { timeoutMs: 8_000 });
-      await new Promise((resolve) => setTimeout(resolve, 100)); // the poller is waiting in poll(5000) now
+      await sleep(100); // the poller is waiting in poll(5000) now
       await traced("send", () => mine.send("data"));
       await joinAll([probe], 8_000, "finish polling");
       const r = probe.result as PollReport;

@@ -4,6 +4,7 @@ import { reviveArgs } from "./handles.ts";
 import { setCurrentProcess } from "./identity.ts";
 import { captureConsole, closeJournal, openJournal } from "./journal.ts";
 import type { ControlMessage } from "./process-base.ts";
+import { Signals, TagRouter } from "./routing.ts";
 import type { Channel } from "./types.ts";
 
 export interface ParentLink {
@@ -12,12 +13,11 @@ export interface ParentLink {
   exit(code: number): void;
 }
 
-type Listener = (msg: unknown, handle?: unknown) => void;
-
 /** Routes the parent's messages; a backend's child entry feeds every message into `receive`. */
 export class ChildSide {
   private handles: unknown[] = [];
-  private channels = new Map<string, Set<Listener>>();
+  // A message may arrive before its primitive is revived and listening: keep it until then.
+  private channels = new TagRouter(true);
 
   constructor(private readonly parent: ParentLink) {
     signalSink = (what) => void parent.send({ t: "signal", what });
@@ -25,34 +25,14 @@ export class ChildSide {
 
   receive(msg: ControlMessage, handle?: unknown): void {
     if (msg.t === "handle") this.handles.push(handle);
-    else if (msg.t === "ch") this.deliver(msg.tag, msg.msg, handle);
+    else if (msg.t === "ch") this.channels.deliver(msg.tag, msg.msg, handle);
     else if (msg.t === "start") void this.run(msg);
-    else if (msg.t === "signal") {
-      fromParent.add(msg.what);
-      for (const wake of parentWaiters.splice(0)) wake();
-    }
-  }
-
-  // A message may arrive before its primitive is revived and listening: keep it until then.
-  private pending = new Map<string, [unknown, unknown][]>();
-
-  private deliver(tag: string, msg: unknown, handle: unknown): void {
-    const listeners = this.channels.get(tag);
-    if (listeners?.size) for (const listener of listeners) listener(msg, handle);
-    else this.pending.set(tag, [...(this.pending.get(tag) ?? []), [msg, handle]]);
+    else if (msg.t === "signal") fromParent.add(msg.what);
   }
 
   channel = (tag: string): Channel => ({
     send: (msg, handle) => void this.parent.send({ t: "ch", tag, msg }, handle).catch(() => {}),
-    onMessage: (listener) => {
-      let set = this.channels.get(tag);
-      if (!set) this.channels.set(tag, (set = new Set()));
-      set.add(listener);
-      const early = this.pending.get(tag) ?? [];
-      this.pending.delete(tag);
-      for (const [msg, handle] of early) listener(msg, handle);
-      return () => set.delete(listener);
-    },
+    onMessage: (listener) => this.channels.subscribe(tag, listener),
   });
 
   private async run(start: Extract<ControlMessage, { t: "start" }>): Promise<void> {
@@ -104,21 +84,10 @@ export function signalParent(what: string): void {
   signalSink(what);
 }
 
-const fromParent = new Set<string>();
-const parentWaiters: (() => void)[] = [];
+const fromParent = new Signals();
 
 /** Wait until the parent calls `proc.notify(what)` (a start barrier, a "you may stop now"). */
-export async function waitForParent(what: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  while (!fromParent.has(what)) {
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Error(`the parent did not send "${what}" within ${opts.timeoutMs ?? 10_000} ms`);
-    await new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, left);
-      parentWaiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
-  }
+export function waitForParent(what: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  const timeoutMs = opts.timeoutMs ?? 10_000;
+  return fromParent.waitFor(what, timeoutMs, () => `the parent did not send "${what}" within ${timeoutMs} ms`);
 }

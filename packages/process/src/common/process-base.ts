@@ -4,6 +4,7 @@
 import { type ReduceContext, reduceArgs, type SpawnStdio, type WireArg } from "./handles.ts";
 import { currentProcess } from "./identity.ts";
 import { journalPath, now, write } from "./journal.ts";
+import { Signals, TagRouter } from "./routing.ts";
 import type { Channel, ProcessLike, ProcessOptions } from "./types.ts";
 
 /** Messages between a parent and one child. `ch` carries a primitive's tagged traffic. */
@@ -34,9 +35,8 @@ export abstract class ProcessBase implements ProcessLike {
   protected readonly options: ProcessOptions;
   private started = false;
   private exitListeners: ((code: number | null) => void)[] = [];
-  private channels = new Map<string, Set<(msg: unknown, handle?: unknown) => void>>();
-  private signals = new Set<string>();
-  private signalWaiters: (() => void)[] = [];
+  private channels = new TagRouter(false); // parent side: primitives subscribe while reducing
+  private signals = new Signals();
   private exitedPromise: Promise<number>;
   private resolveExited!: (code: number) => void;
 
@@ -133,23 +133,17 @@ export abstract class ProcessBase implements ProcessLike {
     if (this.exitCode === null && this.started) this.killChild();
   }
 
-  async waitFor(what: string, opts: { timeoutMs?: number } = {}): Promise<void> {
-    const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-    while (!this.signals.has(what)) {
-      if (this.exitCode !== null) {
-        const why = this.error ? `: ${this.error.message}` : "";
-        throw new Error(`${this.name} exited (code ${this.exitCode}) before signalling "${what}"${why}`);
-      }
-      const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`${this.name} did not signal "${what}" within ${opts.timeoutMs ?? 10_000} ms`);
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, left);
-        this.signalWaiters.push(() => {
-          clearTimeout(timer);
-          resolve();
-        });
-      });
-    }
+  waitFor(what: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? 10_000;
+    return this.signals.waitFor(
+      what,
+      timeoutMs,
+      () => `${this.name} did not signal "${what}" within ${timeoutMs} ms`,
+      () =>
+        this.exitCode === null
+          ? undefined
+          : `${this.name} exited (code ${this.exitCode}) before signalling "${what}"${this.error ? `: ${this.error.message}` : ""}`,
+    );
   }
 
   /** Tell the child something (it waits with `waitForParent(what)`), e.g. "go" after a barrier. */
@@ -163,12 +157,7 @@ export abstract class ProcessBase implements ProcessLike {
       send: (msg, handle) => {
         if (this.exitCode === null) void this.sendToChild({ t: "ch", tag, msg }, handle).catch(() => {});
       },
-      onMessage: (listener) => {
-        let set = this.channels.get(tag);
-        if (!set) this.channels.set(tag, (set = new Set()));
-        set.add(listener);
-        return () => set.delete(listener);
-      },
+      onMessage: (listener) => this.channels.subscribe(tag, listener),
     };
   }
 
@@ -176,11 +165,10 @@ export abstract class ProcessBase implements ProcessLike {
   protected receive(msg: ControlMessage, handle?: unknown): void {
     switch (msg.t) {
       case "ch":
-        for (const listener of this.channels.get(msg.tag) ?? []) listener(msg.msg, handle);
+        this.channels.deliver(msg.tag, msg.msg, handle);
         break;
       case "signal":
         this.signals.add(msg.what);
-        this.wakeSignalWaiters();
         break;
       case "result":
         this.result = msg.value;
@@ -198,13 +186,7 @@ export abstract class ProcessBase implements ProcessLike {
     live.delete(this);
     write({ k: "proc", t: now(), w: currentProcess().id, child: this.id, name: this.name, what: "exit", code });
     for (const listener of this.exitListeners) listener(code);
-    this.wakeSignalWaiters();
+    this.signals.wake(); // a waiter for a signal that can no longer come gives up now
     this.resolveExited(code);
-  }
-
-  private wakeSignalWaiters(): void {
-    const waiters = this.signalWaiters;
-    this.signalWaiters = [];
-    for (const wake of waiters) wake();
   }
 }

@@ -14,7 +14,18 @@ export interface Paint {
 
 const plain: Paint = { red: (s) => s, green: (s) => s, yellow: (s) => s, dim: (s) => s, bold: (s) => s };
 
-const LABEL = { pass: "pass", fail: "FAIL", error: "ERROR", deadlock: "DEADLOCK" } as const;
+const LABEL: Record<Verdict["status"], string> = {
+  pass: "pass",
+  fail: "FAIL",
+  deadlock: "DEADLOCK",
+  busy: "BUSY",
+  loading: "NEVER LOADED",
+  crash: "CRASH",
+  exited: "EXITED EARLY",
+  oom: "OUT OF MEMORY",
+  error: "ERROR",
+  skipped: "skipped",
+};
 
 export function formatVerdict(v: Verdict, paint: Paint = plain): string {
   const colour = v.status === "pass" ? paint.green : v.status === "deadlock" ? paint.yellow : paint.red;

@@ -24,7 +24,7 @@ export interface RunOptions {
   cell: Cell;
   /** starter (the learner's file), solution, or a path to any file exporting the chapter's factories. */
   target: Target | { file: string };
-  scenario: { name: string; title: string; deadlineMs?: number; quietMs?: number };
+  scenario: { name: string; title: string; deadlineMs?: number; quietMs?: number; runtimes?: string[] };
   /** Another module of scenarios for this cell's chapter (a benchmark); default: the chapter's. */
   scenarioFile?: string;
   signal?: AbortSignal;
@@ -35,10 +35,14 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
   const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
   const quietMs = (scenario.quietMs ?? QUIET_MS) * SCALE;
+  const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title };
+  if (scenario.runtimes && !scenario.runtimes.includes(cell.runtime)) {
+    const why = `not graded on ${cell.runtime}: this mechanism cannot have the property (the lesson says why)`;
+    return { ...base, status: "skipped", message: why, durationMs: 0, workers: [], output: [], runtimeOutput: "", events: [] };
+  }
   const runDir = mkdtempSync(join(tmpdir(), "workshop-run-"));
   removeAtExit(runDir); // should this process die mid-run
   const started = performance.now();
-  const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title };
   try {
     let command: string[];
     try {

@@ -5,7 +5,7 @@ import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { liveProcesses, type Runtime } from "@workshop/process";
 import { captureConsole, closeJournal, openJournal } from "@workshop/process/journal";
-import { Failure, makeContext, type Scenario } from "./scenario.ts";
+import { Crashed, Exited, Failure, makeContext, type Scenario } from "./scenario.ts";
 import type { RunnerResult } from "./verdict.ts";
 
 const [scenarioModule, scenarioName, cellModule, runDir, runtime] = process.argv.slice(-5) as [string, string, string, string, Runtime];
@@ -28,18 +28,27 @@ async function main(): Promise<RunnerResult> {
     return { status: "pass", data };
   } catch (err) {
     if (err instanceof Failure) return { status: "fail", message: err.message, stack: err.stack };
-    return { status: "error", message: describe(err), stack: stackOf(err) };
+    if (err instanceof Crashed) return { status: "crash", message: err.message, stack: String(err.cause ?? err.stack) };
+    if (err instanceof Exited) return { status: "exited", message: err.message, stack: err.stack };
+    // The learner's code threw in the top process (the scenario calls it directly).
+    return { status: "crash", message: `main crashed: ${describe(err)}`, stack: stackOf(err) };
   }
 }
 
 /** Bun reports parse errors as an AggregateError of messages with a `position`: list them all. */
 type Positioned = { message?: string; position?: { file: string; line: number; column: number } | null };
 
+/** Any thrown value in words — undefined, null, a number, an object whose getters throw. */
 function describe(err: unknown): string {
-  const parts = (err as { errors?: Positioned[] }).errors;
-  if (Array.isArray(parts) && parts.length) return parts.map(located).join("\n");
-  if ((err as Positioned).position) return located(err as Positioned);
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  try {
+    if (err === null || typeof err !== "object") return `${typeof err === "string" ? "" : "a thrown "}${String(err)}`;
+    const parts = (err as { errors?: Positioned[] }).errors;
+    if (Array.isArray(parts) && parts.length) return parts.map(located).join("\n");
+    if ((err as Positioned).position) return located(err as Positioned);
+    return err instanceof Error ? `${err.name}: ${err.message}` : `a thrown ${JSON.stringify(err) ?? String(err)}`;
+  } catch {
+    return "a thrown value that cannot be described";
+  }
 }
 
 function located(e: Positioned): string {
@@ -47,9 +56,13 @@ function located(e: Positioned): string {
 }
 
 function stackOf(err: unknown): string | undefined {
-  const parts = (err as { errors?: Positioned[] }).errors;
-  if (Array.isArray(parts) && parts.length) return describe(err);
-  return err instanceof Error ? err.stack : undefined;
+  try {
+    const parts = (err as { errors?: Positioned[] } | null)?.errors;
+    if (Array.isArray(parts) && parts.length) return describe(err);
+    return err instanceof Error ? err.stack : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function shortPath(url: string): string {

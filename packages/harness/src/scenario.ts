@@ -2,8 +2,9 @@
 // exports `scenarios` (what to run in the top process) and the worker functions its processes run.
 
 import { readFileSync } from "node:fs";
+import process from "node:process";
 import { Process, type ProcessLike, type Runtime } from "@workshop/process";
-import type { JournalLine } from "@workshop/process/journal";
+import { type JournalLine, journalPath } from "@workshop/process/journal";
 
 export interface ScenarioContext<Cell> {
   /** The learner's (or the instructor's) module: the factories the chapter asks for. */
@@ -26,6 +27,11 @@ export interface Scenario<Cell> {
    * deadlock. Raise it only for work that records nothing for long stretches (a benchmark loop).
    */
   quietMs?: number;
+  /**
+   * The runtimes whose mechanism has this property (default: all). Elsewhere the scenario is
+   * reported as skipped, and the chapter README must say why the mechanism cannot have it.
+   */
+  runtimes?: Runtime[];
   /** Resolves when the property holds (its value, if any, is the verdict's `data`: benchmarks use it). */
   run(ctx: ScenarioContext<Cell>): Promise<unknown>;
 }
@@ -37,6 +43,16 @@ export class Failure extends Error {
 
 export function fail(message: string): never {
   throw new Failure(message);
+}
+
+/** A process's code threw (or rejected) where nobody expected it: the verdict is "crash". */
+export class Crashed extends Error {
+  override name = "Crashed";
+}
+
+/** A process ended (process.exit, Deno.exit, a kill) before its function returned: "exited". */
+export class Exited extends Error {
+  override name = "Exited";
 }
 
 export function makeContext<Cell>(cell: Cell, runtime: Runtime, scenarioModule: string, journalFile: string): ScenarioContext<Cell> {
@@ -60,20 +76,92 @@ export function makeContext<Cell>(cell: Cell, runtime: Runtime, scenarioModule: 
 }
 
 /**
- * Join every process within the time; a worker that failed or hangs fails the scenario with its
- * own error (and where in the learner's file it came from).
+ * Join every process within the time, then `expectFinished`: a worker that hangs fails the
+ * scenario; one that crashed, failed a check or exited early says so, with where.
  */
 export async function joinAll(procs: ProcessLike[], timeoutMs: number, doing = "finish"): Promise<void> {
+  const late = await settle(procs, timeoutMs);
+  if (late) fail(`${late.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+  expectFinished(procs);
+}
+
+/**
+ * Wait up to `timeoutMs` for every process to end, without judging how: returns the first one
+ * still running, if any. Check the scenario's own properties next (they name the real bug: two
+ * holders at once, a lost item), then `expectFinished` for what is left (a crash, an early exit).
+ */
+export async function settle(procs: ProcessLike[], timeoutMs: number): Promise<ProcessLike | undefined> {
   const deadline = Date.now() + timeoutMs;
   for (const p of procs) {
     const code = await p.join({ timeoutMs: Math.max(0, deadline - Date.now()) });
-    if (code === null) {
-      fail(`${p.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+    if (code === null) return p;
+  }
+  return undefined;
+}
+
+/**
+ * Every process finished: its function returned and its result arrived. Otherwise throws what
+ * happened instead — a fail() inside the worker (its message), a crash (the learner's exception,
+ * with where), or an early exit (which code, in which call).
+ */
+export function expectFinished(procs: ProcessLike[]): void {
+  for (const p of procs) {
+    if (p.finished) continue;
+    if (p.error?.name === "Failure") fail(p.error.message.replace(/^Failure: /, ""));
+    if (p.error) throw new Crashed(`${p.name} crashed: ${p.error.message}${whereSuffix(p.error.stack)}${inCall(p)}`, { cause: p.error.stack });
+    if (p.exitCode === null) fail(`${p.name} is still running`);
+    const how = p.exitCode < 0 ? `was killed (signal ${-p.exitCode})` : `exited with code ${p.exitCode}`;
+    throw new Exited(`${p.name} ${how} before its function returned${inCall(p)} — it did not finish its work`);
+  }
+}
+
+/** " while in recv #17" — the call the process was inside when it ended, from the journal. */
+function inCall(p: ProcessLike): string {
+  const open = openCalls(p.id);
+  return open.length ? ` while in ${open.at(-1)}` : "";
+}
+
+/** The calls a process began and never ended, oldest first (read from the run journal). */
+export function openCalls(worker: string): string[] {
+  const file = journalPath();
+  if (!file) return [];
+  const open: string[] = [];
+  for (const line of readFileSync(file, "utf8").split("\n")) {
+    if (!line.includes(`"w":"${worker}"`)) continue;
+    try {
+      const ev = JSON.parse(line) as JournalLine;
+      if (ev.k !== "ev") continue;
+      if (ev.ph === "begin") open.push(ev.op);
+      else if (ev.ph === "end") open.splice(open.lastIndexOf(ev.op), 1);
+    } catch {
+      // a line being written right now
     }
   }
-  for (const p of procs) {
-    if (p.exitCode !== 0) fail(`${p.name} failed (exit code ${p.exitCode})${p.error ? `: ${p.error.message}${whereSuffix(p.error.stack)}` : ""}`);
-  }
+  return open;
+}
+
+/**
+ * The learner's factory returned something usable: check it before calling it, so a wrong answer
+ * reads as a fail ("createLock() resolved to undefined"), not as a TypeError from the grader.
+ */
+export function expectShape<T>(value: T, what: string, methods: string[]): T {
+  const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
+  if (value === null || (typeof value !== "object" && typeof value !== "function"))
+    fail(`${what} resolved to ${kind === "undefined" ? "undefined" : `${kind} ${String(value)}`}: it must resolve to an object with ${methods.join(", ")}`);
+  const missing = methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== "function");
+  if (missing.length) fail(`${what} resolved to an object without ${missing.map((m) => `${m}()`).join(", ")}: the grader calls them`);
+  return value;
+}
+
+/** CPU time this process has used so far, in ms (on Deno: the whole process, every worker). */
+export function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/** A time budget scaled for slow machines (WORKSHOP_DEADLINE_SCALE), for checks of "too late". */
+export function slack(ms: number): number {
+  return ms * (Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1);
 }
 
 /** " (at workshops/01-lock/node/starter.ts:14:11)" — the first frame in a chapter's file. */

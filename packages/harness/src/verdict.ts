@@ -1,7 +1,22 @@
 // The verdict of one scenario run: JSON, so the test runner, the app and CI all read the same thing.
 import type { JournalLine } from "@workshop/process/journal";
 
-export type Status = "pass" | "fail" | "error" | "deadlock";
+/**
+ * What happened, each cause with its own name (the renderer words them for the learner):
+ * - pass      every property held
+ * - fail      a property did not hold: the scenario's teaching message says which
+ * - deadlock  processes alive and waiting on each other (begin without end, cores idle)
+ * - busy      alive, on a core, no progress: a loop that never yields
+ * - loading   the graded file never finished loading (a loop or a stuck await at its top level)
+ * - crash     an uncaught error or unhandled rejection, with its stack
+ * - exited    a process exited (process.exit / Deno.exit) before its function returned
+ * - oom       a process went past the memory cap
+ * - error     the file could not run at all: it does not compile, an import is missing, it threw on load
+ * - skipped   not run: an earlier verdict already says the file cannot run (or `runtimes` excludes it)
+ */
+export type Status = "pass" | "fail" | "deadlock" | "busy" | "loading" | "crash" | "exited" | "oom" | "error" | "skipped";
+
+export const STATUSES: readonly Status[] = ["pass", "fail", "deadlock", "busy", "loading", "crash", "exited", "oom", "error", "skipped"];
 
 export interface WorkerReport {
   id: string;
@@ -11,6 +26,10 @@ export interface WorkerReport {
   last: string[];
   /** What it was blocked in when the run ended, if anything: "acquire (for 1.2 s)". */
   waiting?: string;
+  /** Share of one core it used while the run was stalled (0..1), when measured. */
+  cpu?: number;
+  /** Resident memory at its peak (bytes), when measured. */
+  peakRss?: number;
 }
 
 export interface Verdict {
@@ -23,6 +42,10 @@ export interface Verdict {
   message?: string;
   /** file:line in the learner's file where the error came from, when known. */
   where?: string;
+  /** The perturbation seed of this run (replay with `--seed`). */
+  seed?: number;
+  /** This scenario passes on the untouched starter too: its pass says little until the TODOs are done. */
+  accidental?: boolean;
   durationMs: number;
   workers: WorkerReport[];
   /** The learner's own console output, per process, apart from the grader's. */
@@ -37,7 +60,7 @@ export interface Verdict {
 
 /** What the runner inside the runtime writes; the harness adds the rest from the journal. */
 export interface RunnerResult {
-  status: "pass" | "fail" | "error";
+  status: "pass" | "fail" | "error" | "crash" | "exited";
   message?: string;
   data?: unknown;
   stack?: string;

@@ -54,7 +54,7 @@ export class ChildSide {
       code = 1;
       const e = err instanceof Error ? err : new Error(String(err));
       console.error(e.stack ?? e.message);
-      await this.parent.send({ t: "error", message: `${e.name}: ${e.message}`, stack: e.stack }).catch(() => {});
+      await this.parent.send({ t: "error", name: e.name, message: `${e.name}: ${e.message}`, stack: e.stack }).catch(() => {});
     }
     closeJournal();
     this.parent.exit(code);

@@ -14,7 +14,7 @@ export type ControlMessage =
   | { t: "ch"; tag: string; msg: unknown }
   | { t: "signal"; what: string }
   | { t: "result"; value: unknown }
-  | { t: "error"; message: string; stack?: string }
+  | { t: "error"; name?: string; message: string; stack?: string }
   | { t: "exit"; code: number };
 
 let spawned = 0;
@@ -30,7 +30,8 @@ export abstract class ProcessBase implements ProcessLike {
   readonly name: string;
   exitCode: number | null = null;
   result: unknown = undefined;
-  error: { message: string; stack?: string } | undefined;
+  finished = false;
+  error: { name?: string; message: string; stack?: string } | undefined;
 
   protected readonly options: ProcessOptions;
   private started = false;
@@ -172,9 +173,10 @@ export abstract class ProcessBase implements ProcessLike {
         break;
       case "result":
         this.result = msg.value;
+        this.finished = true;
         break;
       case "error":
-        this.error = { message: msg.message, stack: msg.stack };
+        this.error = { name: msg.name, message: msg.message, stack: msg.stack };
         break;
     }
   }

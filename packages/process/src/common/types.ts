@@ -31,8 +31,10 @@ export interface ProcessLike {
   readonly exitCode: number | null;
   /** The value the target returned (a workshop convenience; Python's Process has none). */
   readonly result: unknown;
-  /** The error the target threw, if any. */
-  readonly error: { message: string; stack?: string } | undefined;
+  /** True once the target function returned and its result arrived: exiting alone is not finishing. */
+  readonly finished: boolean;
+  /** The error the target threw, if any (`name` "Failure": a scenario's own fail() in the worker). */
+  readonly error: { name?: string; message: string; stack?: string } | undefined;
   start(): Promise<void>;
   /** Resolves with the exit code, or null if it was still running after timeoutMs. */
   join(opts?: { timeoutMs?: number }): Promise<number | null>;

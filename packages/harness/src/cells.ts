@@ -27,10 +27,21 @@ export function chapters(): string[] {
     .sort();
 }
 
+/** Every cell, in workshop order. A cell exists while its solution does (so a deleted starter can be reset). */
 export function cells(): Cell[] {
   return chapters().flatMap((chapter) =>
-    RUNTIMES.filter((runtime) => existsSync(join(REPO, "workshops", chapter, runtime, "starter.ts"))).map((runtime) => cell(`${chapter}/${runtime}`)),
+    RUNTIMES.filter((runtime) => existsSync(join(REPO, "workshops", chapter, runtime, "solution.ts"))).map((runtime) => cell(`${chapter}/${runtime}`)),
   );
+}
+
+/** "01-lock" → "lock": the name of its scenarios (tests/scenarios/lock.ts), mutants and bench. */
+export function topicOf(chapter: string): string {
+  return chapter.replace(/^\d\d-/, "");
+}
+
+/** A path as the learner reads it: relative to the repository ("workshops/01-lock/node/starter.ts"). */
+export function repoPath(file: string): string {
+  return file.startsWith(`${REPO}/`) ? file.slice(REPO.length + 1) : file;
 }
 
 export function cell(id: string): Cell {
@@ -38,18 +49,36 @@ export function cell(id: string): Cell {
   if (!RUNTIMES.includes(runtime)) throw new Error(`"${id}" is not a cell: write it like 01-lock/deno`);
   const dir = join(REPO, "workshops", chapter, runtime);
   if (!existsSync(dir)) throw new Error(`no cell ${id}: ${dir} does not exist`);
-  const topic = chapter.replace(/^\d\d-/, "");
-  return { id, chapter, runtime, dir, scenarioFile: join(REPO, "tests", "scenarios", `${topic}.ts`) };
+  return { id, chapter, runtime, dir, scenarioFile: join(REPO, "tests", "scenarios", `${topicOf(chapter)}.ts`) };
 }
 
 export function targetFile(c: Cell, target: Target): string {
   return join(c.dir, `${target}.ts`);
 }
 
-/** Extra Deno permissions a chapter needs beyond reading the repo (chapter package.json). */
+/** A chapter's `workshop` block in its package.json: the catalogue entry of that chapter. */
+export interface ChapterInfo {
+  title?: string;
+  python?: string;
+  /** Extra Deno permissions the chapter needs beyond reading the repo and the run dir. */
+  denoPermissions?: string[];
+  /** Per runtime, the scenarios the untouched starter passes by accident (verify keeps this true). */
+  accidentalPasses?: Partial<Record<Runtime, string[]>>;
+}
+
+export function chapterInfo(chapter: string): ChapterInfo {
+  try {
+    const pkg = JSON.parse(readFileSync(join(REPO, "workshops", chapter, "package.json"), "utf8")) as { workshop?: ChapterInfo };
+    return pkg.workshop ?? {};
+  } catch {
+    return {};
+  }
+}
+
 export function denoPermissions(c: Cell): string[] {
-  const pkg = JSON.parse(readFileSync(join(REPO, "workshops", c.chapter, "package.json"), "utf8")) as {
-    workshop?: { denoPermissions?: string[] };
-  };
-  return pkg.workshop?.denoPermissions ?? [];
+  return chapterInfo(c.chapter).denoPermissions ?? [];
+}
+
+export function accidentalPasses(c: Cell): string[] {
+  return chapterInfo(c.chapter).accidentalPasses?.[c.runtime] ?? [];
 }

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JournalLine } from "@workshop/process/journal";
 import { buildForNode } from "./build.ts";
-import { type Cell, denoPermissions, REPO, type Target, targetFile } from "./cells.ts";
+import { accidentalPasses, type Cell, denoPermissions, REPO, type Target, targetFile } from "./cells.ts";
 import { composeVerdict } from "./compose.ts";
 import { forget, killGroup, removeAtExit, trackGroup, untrackGroup } from "./groups.ts";
 import type { RunnerResult, Verdict } from "./verdict.ts";
@@ -53,7 +53,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
     }
     const { stopped, output } = await runGroup(command, runDir, { deadlineMs, quietMs }, opts.signal);
     const result = readJson<RunnerResult>(join(runDir, "result.json"));
-    return composeVerdict({
+    const verdict = composeVerdict({
       ...base,
       runDir,
       result,
@@ -65,6 +65,8 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       runtimeOutput: output,
       journal: readJournal(join(runDir, "journal.jsonl")),
     });
+    if (verdict.status === "pass" && opts.target === "starter" && accidentalPasses(cell).includes(scenario.name)) verdict.accidental = true;
+    return verdict;
   } finally {
     forget(runDir);
     if (!process.env.WORKSHOP_KEEP_RUNS) rmSync(runDir, { recursive: true, force: true });

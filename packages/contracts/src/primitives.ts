@@ -1,6 +1,10 @@
 // The primitives a learner implements, in Python's vocabulary. Timeouts are in milliseconds.
 
 export interface Timeout {
+  /**
+   * How long to wait, in ms. Leave it out to wait as long as it takes. 0 means "don't wait at
+   * all": try once and answer now (Python's `block=False`, `get_nowait()`, `put_nowait()`).
+   */
   timeoutMs?: number;
 }
 
@@ -20,11 +24,16 @@ export interface Value {
 
 /** One end of a duplex Pipe(). */
 export interface Connection<T> {
+  /** Rejects with EOFError once this end has been closed (Python: OSError "handle is closed"). */
   send(msg: T): Promise<void>;
-  /** Rejects with EOFError after the peer closed and the buffer drained; TimeoutError past timeoutMs. */
+  /**
+   * The next message. Rejects with EOFError after the peer closed (or died) and everything it sent
+   * was received — never resolves `undefined` for "no more"; TimeoutError past timeoutMs.
+   */
   recv(opts?: Timeout): Promise<T>;
   /** True as soon as a message (or EOF) is ready to recv; false if none came within timeoutMs. */
   poll(timeoutMs?: number): Promise<boolean>;
+  /** No more sends from this end: the peer drains what was sent, then gets EOFError — even while this process lives on. */
   close(): Promise<void>;
 }
 

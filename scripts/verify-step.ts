@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { cells, gradeCell, REPO } from "@workshop/harness";
+import { cells, gradeCell, gradeMany, passes, REPO } from "@workshop/harness";
 
 interface StepResult {
   passed: number;
@@ -43,8 +43,18 @@ const steps: Record<string, () => Promise<StepResult>> = {
     ),
   // The harness keeps its promises: hangs become deadlock reports, bad cells get file:line, no orphans.
   harness: async () => vitest(["--root", "packages/harness"], {}),
-  // Every instructor solution passes every scenario on its runtime.
-  solutions: async () => vitest([], { WORKSHOP_TARGET: "solution" }),
+  // Every instructor solution passes every scenario on its runtime (graded as `npm test -- --solution`
+  // grades them: gradeCell, two cells at a time, the same report).
+  solutions: async () => {
+    const graded = await gradeMany({ cells: cells(), target: "solution", typecheck: false, write: (text) => process.stdout.write(text) });
+    const verdicts = graded.flatMap((g) => g.runs.flat());
+    const failing = verdicts.filter((v) => !passes(v));
+    return {
+      passed: verdicts.length - failing.length,
+      failed: failing.length,
+      problems: failing.map((v) => `${v.cell} "${v.scenario}" ${v.status}: ${(v.message ?? "").split("\n")[0]}`),
+    };
+  },
   // Every pristine starter fails at least one scenario, so no exercise ships already solved.
   // (Two cells at a time, each stopping at its first failing scenario: no run is wasted.)
   starters: async () => {

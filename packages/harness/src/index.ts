@@ -1,5 +1,6 @@
 export * from "./cells.ts";
 export { type GradeOptions, gradeCell, scenariosOf } from "./grade.ts";
-export { formatVerdict, type Paint } from "./report.ts";
+export { type CellResult, gradeMany, type ManyOptions } from "./report/grade-many.ts";
+export * from "./report.ts";
 export { type RunOptions, runScenario } from "./run-scenario.ts";
 export type { Status, Verdict, WorkerReport } from "./verdict.ts";

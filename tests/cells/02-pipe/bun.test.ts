@@ -1,3 +1,0 @@
-import { gradeCell } from "../../grade.ts";
-
-await gradeCell("02-pipe/bun");

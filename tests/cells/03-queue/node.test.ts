@@ -1,3 +1,0 @@
-import { gradeCell } from "../../grade.ts";
-
-await gradeCell("03-queue/node");

@@ -1,34 +1,48 @@
-// Turn what a run left behind (the runner's result, the journal, the runtime's output) into a
-// verdict a learner can act on. A run killed at its deadline has no result: its journal still says
-// what every worker was last doing, which is the deadlock report.
+// Turn what a run left behind (the runner's result, the journal, how the harness stopped it, the
+// runtime's output) into a verdict a learner can act on, naming what really happened: a property
+// that did not hold, a deadlock, a busy loop, a file that never loaded, a crash, an early exit, an
+// allocation that never stopped. A killed run has no result: its journal still tells the story.
 import { readFileSync } from "node:fs";
 import type { JournalLine } from "@workshop/process/journal";
+import { repoPath } from "./cells.ts";
 import { whereInWorkshop } from "./scenario.ts";
-import type { RunnerResult, Verdict, WorkerReport } from "./verdict.ts";
+import type { RunnerResult, Status, Verdict, WorkerReport } from "./verdict.ts";
 
 const EVENTS_CAP = 5000;
 const LAST_PER_WORKER = 5;
+
+/** Why the harness stopped a run before it ended by itself. */
+export type Stop =
+  | { why: "deadline" }
+  | { why: "stalled"; quietMs: number }
+  | { why: "busy"; pid: number; share: number; workers: string[]; quietMs: number }
+  | { why: "loading"; busy: boolean; ms: number }
+  | { why: "oom"; pid: number; rss: number; workers: string[]; cap: number };
 
 export interface RunFacts {
   cell: string;
   file: string;
   scenario: string;
   title: string;
+  seed?: number;
   runDir: string;
   result: RunnerResult | undefined;
-  /** Killed by the harness: at the hard deadline, or when nothing was journaled for quietMs. */
-  stopped: "deadline" | "stalled" | undefined;
+  stop?: Stop;
   aborted?: boolean;
   deadlineMs?: number;
   quietMs?: number;
   durationMs: number;
   runtimeOutput: string;
   journal: JournalLine[];
+  /** Peak resident memory per worker id, as the watchdog saw it. */
+  peakRss?: Map<string, number>;
 }
+
+type Fault = Extract<JournalLine, { k: "fault" }>;
 
 export function composeVerdict(f: RunFacts): Verdict {
   const endedAt = Date.now(); // composed right after the run ended (journal times are epoch ms too)
-  const workers = workerReports(f.journal, endedAt);
+  const workers = workerReports(f.journal, endedAt, f.peakRss);
   const output = f.journal.flatMap((l) => (l.k === "log" ? [{ worker: l.w, stream: l.stream, text: l.text }] : []));
   const events = f.journal.filter((l) => l.k !== "log").slice(-EVENTS_CAP);
   const base = {
@@ -36,43 +50,91 @@ export function composeVerdict(f: RunFacts): Verdict {
     file: f.file,
     scenario: f.scenario,
     title: f.title,
+    seed: f.seed,
     durationMs: Math.round(f.durationMs),
     workers,
     output,
     events,
     runtimeOutput: f.runtimeOutput,
   };
+  const faults = f.journal.filter((l): l is Fault => l.k === "fault");
+  const verdict = (status: Status, message: string, stack?: string): Verdict => ({
+    ...base,
+    status,
+    message: status === "error" ? message : withTodo(message, f.file),
+    where: whereIn(stack, f.file) ?? whereIn(message, f.file) ?? whereInWorkshop(stack),
+  });
 
   if (f.aborted) return { ...base, status: "error", message: "cancelled (the file changed while it ran)" };
-  if (f.stopped === "deadline") {
-    return {
-      ...base,
-      status: "deadlock",
-      message: deadlockMessage(`the scenario did not finish within ${seconds(f.deadlineMs)}. Every process was killed`, workers),
-    };
+  const stop = f.stop;
+  if (stop?.why === "oom") {
+    return verdict(
+      "oom",
+      `out of memory: ${who(stop.workers, workers)} grew past ${mib(stop.cap)} of memory (${mib(stop.rss)} resident) and the run was stopped. ` +
+        "Something keeps allocating and never lets go: a buffer or array that only grows, messages piling up that nobody reads, a producer that is never made to wait?",
+    );
   }
-  if (f.stopped === "stalled") {
-    return {
-      ...base,
-      status: "deadlock",
-      message: deadlockMessage(`nothing happened for ${seconds(f.quietMs)}: every process was stuck, so all were killed`, workers),
-    };
+  if (stop?.why === "loading") {
+    const file = repoPath(f.file);
+    return verdict(
+      "loading",
+      stop.busy
+        ? `${file} never finished loading: after ${seconds(stop.ms)} its top level was still running, with a core busy — a loop at the top level of the file (outside any function), one that never ends?`
+        : `${file} never finished loading: after ${seconds(stop.ms)} its top level was still waiting — an \`await\` at the top level of the file, on something that never comes?`,
+    );
   }
-  if (!f.result && workers.some((w) => w.waiting)) {
-    // Deno and Bun end a program whose every promise is pending with nothing left to wake it.
-    return {
-      ...base,
-      status: "deadlock",
-      message: deadlockMessage("the runtime stopped: every process was waiting and nothing was left that could wake it", workers),
-    };
+  if (stop?.why === "busy") {
+    const inside = stop.workers.map((id) => workers.find((w) => w.id === id)?.waiting).find(Boolean);
+    return verdict(
+      "busy",
+      `busy, not waiting: ${who(stop.workers, workers)} kept ${Math.round(stop.share * 100)}% of a core busy for ${seconds(stop.quietMs)}${inside ? ` inside ${inside.replace(/ \(for .*\)$/, "")}` : ""}, and no process made any progress. ` +
+        "A loop that never yields: it polls again and again instead of waiting for an event (or sleeping between tries), so nothing else gets to run.",
+    );
+  }
+  if (stop?.why === "deadline" || stop?.why === "stalled") {
+    const why =
+      stop.why === "deadline"
+        ? `the scenario did not finish within ${seconds(f.deadlineMs)}. Every process was killed`
+        : `nothing happened for ${seconds(stop.quietMs)}: every process was stuck, so all were killed`;
+    // Waiting forever for a process that crashed or exited: that is the bug, not the wait.
+    const ended = firstFault(faults);
+    if (ended) return faultVerdict(ended, workers, verdict, f.file, `\n\nThe others then waited for it: ${why}.\n${processLines(workers).join("\n")}`);
+    return verdict("deadlock", deadlockMessage(why, workers));
   }
   if (!f.result) {
+    const ended = firstFault(faults);
+    if (ended) return faultVerdict(ended, workers, verdict, f.file, "");
+    if (OUT_OF_MEMORY.test(f.runtimeOutput)) return verdict("oom", `out of memory: the runtime ran out of memory and aborted:${firstLines(f.runtimeOutput)}`);
+    if (workers.some((w) => w.waiting)) {
+      // Deno and Bun end a program whose every promise is pending with nothing left to wake it.
+      return verdict("deadlock", deadlockMessage("the runtime stopped: every process was waiting and nothing was left that could wake it", workers));
+    }
     return { ...base, status: "error", message: `the runtime exited before the scenario finished${firstLines(f.runtimeOutput)}` };
   }
-  const where = whereIn(f.result.stack, f.file) ?? whereIn(f.result.message, f.file) ?? whereInWorkshop(f.result.stack);
-  const message = f.result.status === "pass" ? undefined : withTodo(f.result.message ?? "failed", f.file);
-  return { ...base, status: f.result.status, message, where, data: f.result.data };
+  if (f.result.status === "pass") return { ...base, status: "pass", data: f.result.data };
+  return { ...verdict(f.result.status, f.result.message ?? "failed", f.result.stack), data: f.result.data };
 }
+
+/** The fault that explains the run: the first crash (or throw), else the first early exit. */
+function firstFault(faults: Fault[]): Fault | undefined {
+  return faults.find((x) => x.what !== "exit") ?? faults.find((x) => x.what === "exit");
+}
+
+function faultVerdict(fault: Fault, workers: WorkerReport[], verdict: (s: Status, m: string, stack?: string) => Verdict, file: string, then: string): Verdict {
+  const name = who([fault.w], workers);
+  const at = whereIn(fault.stack, file) ?? whereInWorkshop(fault.stack);
+  const inCall = workers.find((w) => w.id === fault.w)?.waiting?.replace(/ \(for .*\)$/, "");
+  if (fault.what === "exit") {
+    return verdict(
+      "exited",
+      `${name} exited early: ${fault.message}${at ? ` at ${at}` : ""}${inCall ? `, while in ${inCall}` : ""} — before its work was done.${then}`,
+      fault.stack,
+    );
+  }
+  return verdict("crash", `${name} crashed: ${fault.message}${at ? ` (at ${at})` : ""}${inCall ? `, while in ${inCall}` : ""}${then}`, fault.stack);
+}
+
+const OUT_OF_MEMORY = /heap out of memory|out of memory|Allocation failed/i;
 
 /** "starter.ts:14:11" as it appears in a stack, for the graded file itself (path or file URL). */
 function whereIn(text: string | undefined, file: string): string | undefined {
@@ -84,7 +146,19 @@ function whereIn(text: string | undefined, file: string): string | undefined {
   return `${rel}:${match[1]}${match[2] ? `:${match[2]}` : ""}`;
 }
 
-function workerReports(journal: JournalLine[], endedAt: number): WorkerReport[] {
+/** "w2 (incrementer)", or "the main process", or several of them. */
+function who(ids: string[], workers: WorkerReport[]): string {
+  const names = ids.map((id) => {
+    if (id === "main") return "the main process";
+    const w = workers.find((x) => x.id === id);
+    return w && w.name !== w.id ? `${w.id} (${w.name})` : id;
+  });
+  if (names.length === 0) return "a process of the run";
+  // Deno's workers are threads of one process: name them all, the busy or hungry one among them.
+  return names.length === 1 ? names[0]! : `the process of ${names.slice(0, -1).join(", ")} and ${names.at(-1)} (workers share one process)`;
+}
+
+function workerReports(journal: JournalLine[], endedAt: number, peakRss?: Map<string, number>): WorkerReport[] {
   const byId = new Map<string, WorkerReport & { open: Map<string, number> }>();
   const get = (id: string, name = id) => {
     let w = byId.get(id);
@@ -108,14 +182,20 @@ function workerReports(journal: JournalLine[], endedAt: number): WorkerReport[] 
   }
   return [...byId.values()].map(({ open, ...w }) => {
     const [op, since] = [...open.entries()].at(-1) ?? [];
+    const peak = peakRss?.get(w.id);
+    const report: WorkerReport = peak ? { ...w, peakRss: peak } : w;
     // Still inside a call when the run ended (or when it was killed, exit < 0): it was waiting.
     const stuck = op !== undefined && (w.exitCode === null || w.exitCode < 0);
-    return stuck ? { ...w, waiting: `${op} (for ${((endedAt - (since ?? endedAt)) / 1000).toFixed(1)} s)` } : w;
+    return stuck ? { ...report, waiting: `${op} (for ${((endedAt - (since ?? endedAt)) / 1000).toFixed(1)} s)` } : report;
   });
 }
 
 function deadlockMessage(why: string, workers: WorkerReport[]): string {
-  const lines = workers.map((w) => {
+  return [`deadlock suspected: ${why}. What each process was doing:`, ...processLines(workers)].join("\n");
+}
+
+function processLines(workers: WorkerReport[]): string[] {
+  return workers.map((w) => {
     const state = w.waiting
       ? `waiting in ${w.waiting}`
       : w.exitCode !== null && w.exitCode >= 0
@@ -123,39 +203,54 @@ function deadlockMessage(why: string, workers: WorkerReport[]): string {
         : `running; last: ${w.last.at(-1) ?? "nothing recorded"}`;
     return `  ${w.id} ${w.name === w.id ? "" : `(${w.name}) `}— ${state}`;
   });
-  return [`deadlock suspected: ${why}. What each process was doing:`, ...lines].join("\n");
 }
 
 function seconds(ms = 0): string {
   return `${(ms / 1000).toFixed(1)} s`;
 }
 
+function mib(bytes: number): string {
+  return `${Math.round(bytes / (1 << 20))} MiB`;
+}
+
 /**
  * While a starter still has TODO comments, point at the lowest-numbered one: TODO(1) before
- * TODO(4), wherever they sit in the file. (We cannot tell a done TODO from an open one, so the
- * message asks the learner to delete each comment when it is done.)
+ * TODO(4), wherever they sit in the file, quoting its whole comment (a TODO may span lines).
+ * (We cannot tell a done TODO from an open one, so the message asks the learner to delete each
+ * comment when it is done.)
  */
 function withTodo(message: string, file: string): string {
-  let text: string;
+  let lines: string[];
   try {
-    text = readFileSync(file, "utf8");
+    lines = readFileSync(file, "utf8").split("\n");
   } catch {
     return message;
   }
-  const todos = text
-    .split("\n")
+  const todos = lines
     .map((line, index) => ({
-      line: index + 1,
-      text: line.trim(),
+      index,
       n: Number(/\bTODO\((\d+)\)/.exec(line)?.[1] ?? (/\bTODO\b/.test(line) ? Number.POSITIVE_INFINITY : Number.NaN)),
     }))
     .filter((t) => !Number.isNaN(t.n));
   if (todos.length === 0) return message;
   const next = todos.reduce((a, b) => (b.n < a.n ? b : a));
   const numbered = new Set(todos.filter((t) => Number.isFinite(t.n)).map((t) => t.n)).size;
-  const rel = file.replace(/^.*?\/workshops\//, "workshops/");
-  const left = numbered > 1 ? ` (${numbered} numbered TODOs are still in this file — delete each comment once it is done)` : "";
-  return `${message}\n\nNext: ${rel}:${next.line}: ${next.text}${left}`;
+  const left = numbered > 1 ? `\n(${numbered} numbered TODOs are still in this file — delete each comment once it is done.)` : "";
+  return `${message}\n\nNext: ${repoPath(file)}:${next.index + 1}: ${todoText(lines, next.index)}${left}`;
+}
+
+/** The TODO's comment, joined across the comment lines that continue it (up to the next TODO). */
+function todoText(lines: string[], index: number): string {
+  const first = lines[index]!.trim().replace(/^\/\/\s?/, "");
+  const parts = [first.slice(Math.max(0, first.search(/\bTODO\b/)))];
+  for (let i = index + 1; i < lines.length; i++) {
+    const line = lines[i]!.trim();
+    if (!line.startsWith("//") || /\bTODO\b/.test(line)) break;
+    const text = line.replace(/^\/\/\s?/, "").trim();
+    if (!text) break;
+    parts.push(text);
+  }
+  return parts.join(" ");
 }
 
 function firstLines(output: string): string {

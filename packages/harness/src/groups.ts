@@ -1,17 +1,41 @@
-// Everything the harness leaves on the machine while it works — process groups, run dirs, builds —
-// is registered here and removed when the harness's own process ends: on a normal exit, on
-// Ctrl-C, on SIGTERM (vitest ends its workers that way) or SIGHUP. No orphans, no litter.
-import { rmSync } from "node:fs";
+// Everything the harness leaves on the machine while it works — runs (a process group each, and
+// whatever escaped it), run dirs, builds — is registered here and removed when the harness's own
+// process ends: on a normal exit, on Ctrl-C, on SIGTERM (vitest ends its workers that way) or
+// SIGHUP. Against SIGKILL, which no handler sees, a reaper process (reaper.ts) does it instead.
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
+import { killPids, processesMarked, RUN_MARKER } from "./processes.ts";
 
-const groups = new Set<number>();
-const paths = new Set<string>();
-
-export function trackGroup(pgid: number): void {
-  groups.add(pgid);
+/** A graded run: its process group, and the marker every process of it inherits. */
+export interface Run {
+  pgid: number;
+  marker: string;
 }
 
-export function untrackGroup(pgid: number): void {
-  groups.delete(pgid);
+const runs = new Set<Run>();
+const paths = new Set<string>();
+let reaper: ChildProcess | undefined;
+
+/** Before a run starts: from now on, a harness killed by SIGKILL still has it reaped (by its marker). */
+export function expectRun(marker: string): void {
+  tellReaper(`+ 0 ${marker}`);
+}
+
+export function trackRun(run: Run): void {
+  runs.add(run);
+  tellReaper(`+ ${run.pgid} ${run.marker}`);
+}
+
+/** Kill the run's group and every process that carries its marker; forget it. */
+export function endRun(run: Run): void {
+  killGroup(run.pgid);
+  killPids(processesMarked(RUN_MARKER, run.marker));
+  runs.delete(run);
+  tellReaper(`- ${run.pgid} ${run.marker}`);
 }
 
 export function killGroup(pgid: number): void {
@@ -31,11 +55,42 @@ export function forget(path: string): void {
   paths.delete(path);
 }
 
+function tellReaper(line: string): void {
+  if (!reaper) reaper = startReaper();
+  reaper?.stdin?.write(`${line}\n`);
+}
+
+/** The reaper is bundled once per harness process (a few ms) and run by plain node. */
+function startReaper(): ChildProcess | undefined {
+  try {
+    const dir = join(tmpdir(), "workshop-build", String(process.pid));
+    mkdirSync(dir, { recursive: true });
+    removeAtExit(dir);
+    const outfile = join(dir, "reaper.cjs");
+    buildSync({
+      entryPoints: [fileURLToPath(new URL("./reaper.ts", import.meta.url))],
+      bundle: true,
+      platform: "node",
+      format: "cjs",
+      outfile,
+      logLevel: "silent",
+    });
+    const child = spawn(process.execPath, [outfile], { detached: true, stdio: ["pipe", "ignore", "ignore"] });
+    child.on("error", () => {}); // without a reaper, the exit handlers below still clean up
+    child.stdin?.on("error", () => {});
+    child.unref();
+    (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    return child;
+  } catch {
+    return undefined;
+  }
+}
+
 function cleanUp(): void {
-  for (const pgid of groups) killGroup(pgid);
-  groups.clear();
+  for (const run of [...runs]) endRun(run);
   for (const path of paths) rmSync(path, { recursive: true, force: true });
   paths.clear();
+  reaper?.stdin?.end();
 }
 
 process.on("exit", cleanUp);

@@ -1,24 +1,36 @@
 // Run one scenario of one cell in its runtime, as its own process group, with a hard deadline.
-// Whatever happens — pass, fail, a crash, a hang — this returns a Verdict and leaves no process
-// behind: the whole group is killed on the deadline, on abort, and after every normal exit.
+// Whatever happens — pass, fail, a crash, a hang, a busy loop, a runaway allocation — this returns
+// a Verdict and leaves no process behind: the run is stopped as soon as its fate is clear, and
+// its group and every process carrying its marker are killed after every run.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { JournalLine } from "@workshop/process/journal";
 import { buildForNode } from "./build.ts";
 import { accidentalPasses, type Cell, denoPermissions, REPO, type Target, targetFile } from "./cells.ts";
-import { composeVerdict } from "./compose.ts";
-import { forget, killGroup, removeAtExit, trackGroup, untrackGroup } from "./groups.ts";
+import { composeVerdict, type Stop } from "./compose.ts";
+import { endRun, expectRun, forget, type Run, removeAtExit, trackRun } from "./groups.ts";
+import { RUN_MARKER } from "./processes.ts";
 import type { RunnerResult, Verdict } from "./verdict.ts";
+import { RunWatch, TICK_MS } from "./watchdog.ts";
 
 const BIN = join(REPO, "node_modules", ".bin");
 const OUTPUT_CAP = 1 << 20;
-/** No journal line for this long: everyone is stuck. Longer than any wait a scenario times itself. */
-const QUIET_MS = 6_000;
 /** Slow machines may scale every deadline (never needed on CI's 2 cores, but kind to laptops). */
 const SCALE = Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1;
+/** No journal line for this long: everyone is stuck. Longer than any wait a scenario times itself. */
+const QUIET_MS = 6_000;
+/** Loading a cell takes milliseconds; still loading after this, with a core busy: a loop at its top level. */
+const LOAD_MS = 2_000 * SCALE;
+/**
+ * A process that waits uses next to no CPU (a wake-up now and then); one that polls in a loop —
+ * even one that yields with setTimeout(0) between tries — uses a good part of a core.
+ */
+const BUSY_SHARE = 0.15;
+/** Each graded process may hold this much resident memory; past it, the run is stopped as out of memory. */
+export const MEMORY_CAP = (Number(process.env.WORKSHOP_MEMORY_CAP_MB) || 768) * 1024 * 1024;
 
 export interface RunOptions {
   cell: Cell;
@@ -27,43 +39,45 @@ export interface RunOptions {
   scenario: { name: string; title: string; deadlineMs?: number; quietMs?: number; runtimes?: string[] };
   /** Another module of scenarios for this cell's chapter (a benchmark); default: the chapter's. */
   scenarioFile?: string;
+  /** Seed of the perturbation at traced calls (see journal.ts); none: no perturbation. */
+  seed?: number;
   signal?: AbortSignal;
 }
 
 export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const { cell, scenario } = opts;
   const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
-  const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
-  const quietMs = (scenario.quietMs ?? QUIET_MS) * SCALE;
-  const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title };
+  const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title, seed: opts.seed };
   if (scenario.runtimes && !scenario.runtimes.includes(cell.runtime)) {
     const why = `not graded on ${cell.runtime}: this mechanism cannot have the property (the lesson says why)`;
     return { ...base, status: "skipped", message: why, durationMs: 0, workers: [], output: [], runtimeOutput: "", events: [] };
   }
+  const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
+  const quietMs = (scenario.quietMs ?? QUIET_MS) * SCALE;
   const runDir = mkdtempSync(join(tmpdir(), "workshop-run-"));
   removeAtExit(runDir); // should this process die mid-run
   const started = performance.now();
   try {
     let command: string[];
     try {
-      command = await commandFor(cell, opts.scenarioFile ?? cell.scenarioFile, file, scenario.name, runDir);
+      command = await commandFor(cell, opts.scenarioFile ?? cell.scenarioFile, file, scenario.name, runDir, opts.seed);
     } catch (err) {
       // esbuild could not even parse the file: say where, like a compiler would.
-      return composeVerdict({ ...base, runDir, result: buildError(err), stopped: undefined, durationMs: 0, runtimeOutput: "", journal: [] });
+      return composeVerdict({ ...base, runDir, result: buildError(err), durationMs: 0, runtimeOutput: "", journal: [] });
     }
-    const { stopped, output } = await runGroup(command, runDir, { deadlineMs, quietMs }, opts.signal);
-    const result = readJson<RunnerResult>(join(runDir, "result.json"));
+    const run = await runGroup(command, runDir, { deadlineMs, quietMs }, opts.signal);
     const verdict = composeVerdict({
       ...base,
       runDir,
-      result,
-      stopped,
+      result: readJson<RunnerResult>(join(runDir, "result.json")),
+      stop: run.stop,
       deadlineMs,
       quietMs,
       aborted: opts.signal?.aborted,
       durationMs: performance.now() - started,
-      runtimeOutput: output,
+      runtimeOutput: run.output,
       journal: readJournal(join(runDir, "journal.jsonl")),
+      peakRss: run.peakRss,
     });
     if (verdict.status === "pass" && opts.target === "starter" && accidentalPasses(cell).includes(scenario.name)) verdict.accidental = true;
     return verdict;
@@ -73,13 +87,21 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   }
 }
 
-async function commandFor(cell: Cell, scenarioFile: string, file: string, scenarioName: string, runDir: string): Promise<string[]> {
+async function commandFor(cell: Cell, scenarioFile: string, file: string, scenarioName: string, runDir: string, seed?: number): Promise<string[]> {
   const runner = join(REPO, "packages/harness/src/runner.ts");
   const url = (f: string) => pathToFileURL(f).href;
+  const tail = (scenario: string, cellFile: string) => [
+    url(scenario),
+    scenarioName,
+    url(cellFile),
+    runDir,
+    cell.runtime,
+    seed === undefined ? "-" : String(seed),
+  ];
   switch (cell.runtime) {
     case "node": {
       const built = await buildForNode(scenarioFile, file);
-      return [process.execPath, "--enable-source-maps", built.runner, url(built.scenario), scenarioName, url(built.cell), runDir, "node"];
+      return [process.execPath, "--enable-source-maps", built.runner, ...tail(built.scenario, built.cell)];
     }
     case "deno":
       // Named permissions only: read the repo (sources, node_modules) and the run dir; write the run dir.
@@ -93,38 +115,34 @@ async function commandFor(cell: Cell, scenarioFile: string, file: string, scenar
         `--allow-write=${runDir}`,
         ...denoPermissions(cell),
         runner,
-        url(scenarioFile),
-        scenarioName,
-        url(file),
-        runDir,
-        "deno",
+        ...tail(scenarioFile, file),
       ];
     case "bun":
-      return [join(BIN, "bun"), runner, url(scenarioFile), scenarioName, url(file), runDir, "bun"];
+      return [join(BIN, "bun"), runner, ...tail(scenarioFile, file)];
   }
 }
 
-/** How a run ended early: the hard deadline, or no progress at all for `quietMs`. */
-type Stopped = "deadline" | "stalled" | undefined;
+interface GroupRun {
+  stop: Stop | undefined;
+  output: string;
+  peakRss: Map<string, number>;
+}
 
-function runGroup(
-  command: string[],
-  runDir: string,
-  limits: { deadlineMs: number; quietMs: number },
-  signal?: AbortSignal,
-): Promise<{ stopped: Stopped; output: string }> {
+function runGroup(command: string[], runDir: string, limits: { deadlineMs: number; quietMs: number }, signal?: AbortSignal): Promise<GroupRun> {
   return new Promise((resolve) => {
     const [exe, ...args] = command as [string, ...string[]];
     // detached: the runtime leads a new process group, so one kill reaches every worker it started.
-    // TMPDIR points into the run dir, so files a cell makes (lock files, mmap'd values) go with it.
+    // TMPDIR points into the run dir, so files a cell makes (lock files, mmap'd values) go with it;
+    // the marker finds whatever left the group (detached, setsid) when the run is over.
+    expectRun(runDir);
     const child: ChildProcess = spawn(exe, args, {
       cwd: REPO,
       detached: true,
       stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, TMPDIR: runDir, NO_COLOR: "1", FORCE_COLOR: "0" },
+      env: { ...process.env, TMPDIR: runDir, [RUN_MARKER]: runDir, NO_COLOR: "1", FORCE_COLOR: "0" },
     });
-    const pgid = child.pid;
-    if (pgid) trackGroup(pgid);
+    const run: Run | undefined = child.pid ? { pgid: child.pid, marker: runDir } : undefined;
+    if (run) trackRun(run);
     let output = "";
     let dropped = 0;
     const keep = (chunk: Buffer) => {
@@ -133,36 +151,42 @@ function runGroup(
     };
     child.stdout?.on("data", keep);
     child.stderr?.on("data", keep);
-    let stopped: Stopped;
-    const stop = (why: Stopped) => {
-      stopped ??= why;
-      if (pgid) killGroup(pgid);
+    let stop: Stop | undefined;
+    const stopWith = (why: Stop) => {
+      stop ??= why;
+      if (run) endRun(run);
     };
-    const timer = setTimeout(() => stop("deadline"), limits.deadlineMs);
-    // The stall watchdog: every process journals each primitive call, so a journal that has not
-    // grown for `quietMs` means everyone is stuck — report the deadlock now, not at the deadline.
-    let journalSize = -1;
-    let quietSince = performance.now();
-    const watchdog = setInterval(() => {
-      const size = sizeOf(join(runDir, "journal.jsonl"));
-      if (size !== journalSize) {
-        journalSize = size;
-        quietSince = performance.now();
-      } else if (performance.now() - quietSince > limits.quietMs) stop("stalled");
-    }, 250);
-    const onAbort = () => pgid && killGroup(pgid);
+    const timer = setTimeout(() => stopWith({ why: "deadline" }), limits.deadlineMs);
+    const watch = new RunWatch(join(runDir, "journal.jsonl"), child.pid ?? 0);
+    const ticker = setInterval(() => {
+      watch.tick();
+      const now = performance.now();
+      const big = watch.overMemory(MEMORY_CAP);
+      if (big) return stopWith({ why: "oom", ...big, cap: MEMORY_CAP });
+      // Still loading the graded file after LOAD_MS with a core busy: a loop at its top level.
+      if (watch.loadingSince !== undefined && !watch.loaded && now - watch.loadingSince > LOAD_MS) {
+        const hot = watch.hottest(1_000);
+        if (hot) return stopWith({ why: "loading", busy: true, ms: now - watch.loadingSince });
+      }
+      if (now - watch.lastProgress > limits.quietMs) {
+        // Nobody journaled anything for quietMs. Everyone waiting, or someone spinning?
+        const hot = watch.hottest(Math.min(2_000, limits.quietMs), BUSY_SHARE);
+        if (watch.loadingSince !== undefined && !watch.loaded) return stopWith({ why: "loading", busy: Boolean(hot), ms: now - watch.loadingSince });
+        stopWith(hot ? { why: "busy", ...hot, quietMs: limits.quietMs } : { why: "stalled", quietMs: limits.quietMs });
+      }
+    }, TICK_MS);
+    const onAbort = () => run && endRun(run);
     signal?.addEventListener("abort", onAbort, { once: true });
     child.on("error", (err) => keep(Buffer.from(`could not start ${exe}: ${err.message}\n`)));
     child.on("close", () => {
       clearTimeout(timer);
-      clearInterval(watchdog);
+      clearInterval(ticker);
       signal?.removeEventListener("abort", onAbort);
-      if (pgid) {
-        killGroup(pgid); // stragglers: a worker that outlived the runner
-        untrackGroup(pgid);
-      }
+      if (run) endRun(run); // stragglers: a worker that outlived the runner, a detached grandchild
       if (dropped) output += `\n… ${dropped} more bytes not kept\n`;
-      resolve({ stopped, output: output.replaceAll(runDir, "<run>") });
+      const peakRss = new Map<string, number>();
+      for (const [pid, rss] of watch.peakRss) for (const w of watch.pids.get(pid) ?? []) peakRss.set(w, rss);
+      resolve({ stop, output: output.replaceAll(runDir, "<run>"), peakRss });
     });
   });
 }
@@ -182,14 +206,6 @@ function readJson<T>(file: string): T | undefined {
     return JSON.parse(readFileSync(file, "utf8")) as T;
   } catch {
     return undefined;
-  }
-}
-
-function sizeOf(file: string): number {
-  try {
-    return statSync(file).size;
-  } catch {
-    return 0;
   }
 }
 

@@ -1,25 +1,26 @@
 // Runs inside the target runtime (node / deno / bun): one scenario against one cell, then exits.
-// Usage: runner <scenario module URL> <scenario name> <cell module URL> <run dir> <runtime>
+// Usage: runner <scenario module URL> <scenario name> <cell module URL> <run dir> <runtime> <seed>
 // The result goes to <run dir>/result.json — never stdout, which belongs to the learner's code.
 import { writeFileSync } from "node:fs";
 import process from "node:process";
 import { liveProcesses, type Runtime } from "@workshop/process";
-import { captureConsole, closeJournal, openJournal } from "@workshop/process/journal";
+import { describeThrown, realExit, watchCrashes, watchExits } from "@workshop/process/faults";
+import { captureConsole, closeJournal, now, openJournal, perturbWith, write } from "@workshop/process/journal";
 import { Crashed, Exited, Failure, makeContext, type Scenario } from "./scenario.ts";
-import type { RunnerResult } from "./verdict.ts";
+import { LOADING_OP, type RunnerResult } from "./verdict.ts";
 
-const [scenarioModule, scenarioName, cellModule, runDir, runtime] = process.argv.slice(-5) as [string, string, string, string, Runtime];
+const [scenarioModule, scenarioName, cellModule, runDir, runtime, seed] = process.argv.slice(-6) as [string, string, string, string, Runtime, string];
 const journalFile = `${runDir}/journal.jsonl`;
 
 async function main(): Promise<RunnerResult> {
-  openJournal(journalFile);
-  captureConsole();
   let cell: unknown;
+  write({ k: "ev", t: now(), w: "main", op: LOADING_OP, ph: "begin" });
   try {
     cell = await import(cellModule);
   } catch (err) {
     return { status: "error", message: `could not load ${shortPath(cellModule)}: ${describe(err)}`, stack: stackOf(err) };
   }
+  write({ k: "ev", t: now(), w: "main", op: LOADING_OP, ph: "end", out: "ok" });
   const { scenarios } = (await import(scenarioModule)) as { scenarios: Scenario<unknown>[] };
   const scenario = scenarios.find((s) => s.name === scenarioName);
   if (!scenario) return { status: "error", message: `no scenario named "${scenarioName}" in ${shortPath(scenarioModule)}` };
@@ -41,14 +42,13 @@ type Positioned = { message?: string; position?: { file: string; line: number; c
 /** Any thrown value in words — undefined, null, a number, an object whose getters throw. */
 function describe(err: unknown): string {
   try {
-    if (err === null || typeof err !== "object") return `${typeof err === "string" ? "" : "a thrown "}${String(err)}`;
-    const parts = (err as { errors?: Positioned[] }).errors;
+    const parts = (err as { errors?: Positioned[] } | null)?.errors;
     if (Array.isArray(parts) && parts.length) return parts.map(located).join("\n");
-    if ((err as Positioned).position) return located(err as Positioned);
-    return err instanceof Error ? `${err.name}: ${err.message}` : `a thrown ${JSON.stringify(err) ?? String(err)}`;
+    if ((err as Positioned | null)?.position) return located(err as Positioned);
   } catch {
-    return "a thrown value that cannot be described";
+    // fall through to the plain description
   }
+  return describeThrown(err).message;
 }
 
 function located(e: Positioned): string {
@@ -69,13 +69,24 @@ function shortPath(url: string): string {
   return url.replace(/^.*?\/(workshops|tests)\//, "$1/");
 }
 
+/** Write the result and end the run: every worker still alive goes with it. */
+function finish(result: RunnerResult): never {
+  for (const p of liveProcesses()) p.kill(); // a scenario that gave up on its workers
+  writeFileSync(`${runDir}/result.json`, JSON.stringify(result));
+  closeJournal();
+  return realExit(0);
+}
+
+openJournal(journalFile, process.pid);
+captureConsole();
+if (seed && seed !== "-") perturbWith(Number(seed), "main");
+watchExits(); // process.exit in the code under test is recorded: "exited early", not "no result"
+watchCrashes((message, stack) => finish({ status: "crash", message: `main crashed: ${message}`, stack }));
+
 // Deno and Bun end a program whose only promise can never settle ("top-level await never
 // resolved"). Keep the loop alive instead, so a stuck scenario is reported by the harness's stall
 // watchdog, with what each process was waiting on.
 const keepAlive = setInterval(() => {}, 1_000);
-const result = await main().catch((err): RunnerResult => ({ status: "error", message: describe(err), stack: stackOf(err) }));
+const result = await main().catch((err): RunnerResult => ({ status: "crash", message: `main crashed: ${describe(err)}`, stack: stackOf(err) }));
 clearInterval(keepAlive);
-for (const p of liveProcesses()) p.kill(); // a scenario that gave up on its workers
-writeFileSync(`${runDir}/result.json`, JSON.stringify(result));
-closeJournal();
-process.exit(0);
+finish(result);

@@ -16,6 +16,9 @@ import type { JournalLine } from "@workshop/process/journal";
  */
 export type Status = "pass" | "fail" | "deadlock" | "busy" | "loading" | "crash" | "exited" | "oom" | "error" | "skipped";
 
+/** The journal's name for the runner loading the graded file (watched for a load that never ends). */
+export const LOADING_OP = "load";
+
 export const STATUSES: readonly Status[] = ["pass", "fail", "deadlock", "busy", "loading", "crash", "exited", "oom", "error", "skipped"];
 
 export interface WorkerReport {

@@ -1,53 +1,111 @@
-// The harness's promises, checked on every runtime: a bad cell always gets a verdict that says
-// what went wrong and where, in time, and no process outlives its run.
-import { execFileSync } from "node:child_process";
+// The harness's promises, checked on every runtime: whatever a learner's file does, the verdict
+// names what happened — a deadlock, a busy loop, a file that never loads, a crash, an early exit,
+// a runaway allocation, a compile error — in time and with where; and no process outlives its run.
+import { execFileSync, spawn } from "node:child_process";
+import { join } from "node:path";
 import type { Runtime } from "@workshop/process";
 import { afterAll, describe, expect, test } from "vitest";
 import { cell } from "../src/cells.ts";
 import { runScenario } from "../src/run-scenario.ts";
-import { type BrokenCell, clearScratch, writeBrokenCell } from "./fixtures.ts";
+import { clearScratch, type Fixture, writeFixture } from "./fixtures.ts";
+import { scenarios } from "./scenarios.ts";
 
-const counter = { name: "counter", title: "counter", deadlineMs: 2_500 };
+const SCENARIOS = join(import.meta.dirname, "scenarios.ts");
 
-function grade(runtime: string, broken: BrokenCell, scenario: { name: string; title: string; deadlineMs: number; quietMs?: number } = counter) {
-  return runScenario({ cell: cell(`01-lock/${runtime}`), target: { file: writeBrokenCell(broken, runtime) }, scenario });
+function grade(runtime: Runtime, fixture: Fixture, scenario: "in-main" | "in-worker" | "in-worker-patiently" | "worker-fails" = "in-worker") {
+  const s = scenarios.find((x) => x.name === scenario)!;
+  return runScenario({ cell: cell(`01-lock/${runtime}`), target: { file: writeFixture(fixture, runtime) }, scenario: s, scenarioFile: SCENARIOS });
 }
 
-/** Processes of this runtime's runs still alive (their command lines name its scratch cells or our build). */
-function leftovers(runtime: string): string[] {
+/** Processes of this runtime's runs still alive (their command lines name its scratch fixtures), and escaped grandchildren. */
+export function leftovers(runtime: string): string[] {
   const ps = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
-  const ours = [`.scratch/${runtime}/`, `workshop-build/${process.pid}/`];
-  return ps.split("\n").filter((l) => ours.some((o) => l.includes(o)) && !l.includes("ps -eo"));
+  return ps.split("\n").filter((l) => (l.includes(`.scratch/${runtime}/`) || l.includes("sleep 31.25")) && !l.includes("ps -eo"));
 }
+
+const seconds = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
+  const t0 = performance.now();
+  const value = await f();
+  return [value, (performance.now() - t0) / 1000];
+};
 
 /** One file per runtime calls this, so vitest checks two runtimes at a time. */
 export function harnessKeepsItsPromises(runtime: Runtime): void {
   afterAll(() => clearScratch(runtime));
   describe(runtime, () => {
-    test("a cell that never returns ends as a deadlock report, in time, with no survivors", async () => {
-      const started = Date.now();
-      const v = await grade(runtime, "hangs");
+    test("a cell that works passes", async () => {
+      expect((await grade(runtime, "fine")).status).toBe("pass");
+      expect((await grade(runtime, "fine", "in-main")).status).toBe("pass");
+    });
+
+    test("a call that never returns is a deadlock, reported after the quiet time, with who waited in what", async () => {
+      const [v, s] = await seconds(() => grade(runtime, "hangs"));
       expect(v.status).toBe("deadlock");
-      expect(Date.now() - started).toBeLessThan(counter.deadlineMs + 3_000);
-      expect(v.message).toMatch(/deadlock suspected/);
-      // The journal survived the kill: the report says who was stuck in acquire.
-      expect(v.workers.some((w) => w.waiting?.startsWith("acquire"))).toBe(true);
+      expect(v.message).toMatch(/deadlock suspected: nothing happened for 1\.5 s/);
+      expect(v.message).toMatch(/waiting in work/);
+      expect(s).toBeLessThan(7); // 1.5 s of quiet, not the 8 s deadline
       expect(leftovers(runtime)).toEqual([]);
     });
 
-    test("a run where nothing happens for a while is stopped early as a deadlock", async () => {
-      const started = Date.now();
-      const v = await grade(runtime, "hangs", { name: "counter", title: "counter", deadlineMs: 30_000, quietMs: 1_500 });
-      expect(v.status).toBe("deadlock");
-      expect(v.message).toMatch(/nothing happened for 1\.5 s/);
-      expect(Date.now() - started).toBeLessThan(10_000);
-      expect(v.message).toMatch(/waiting in acquire/);
+    test("a call that spins on a core is busy, not a deadlock", async () => {
+      const v = await grade(runtime, "spins");
+      expect(v.status).toBe("busy");
+      expect(v.message).toMatch(/busy, not waiting/);
+      expect(v.message).toMatch(/inside work/);
+      const polled = await grade(runtime, "polls", "in-main");
+      expect(polled.status).toBe("busy");
     });
 
-    test("a main process stuck on a promise that can never settle is a deadlock too", async () => {
-      const v = await grade(runtime, "hangs", { name: "acquire-timeout", title: "acquire-timeout", deadlineMs: 30_000, quietMs: 1_500 });
-      expect(v.status).toBe("deadlock");
-      expect(v.message).toMatch(/main — waiting in acquire/);
+    test("a loop at the top level of the file: never finished loading, said within a few seconds", async () => {
+      const [v, s] = await seconds(() => grade(runtime, "loopsOnLoad"));
+      expect(v.status).toBe("loading");
+      expect(v.message).toMatch(/never finished loading.*core busy/);
+      expect(s).toBeLessThan(6);
+      const idle = await grade(runtime, "awaitsOnLoad");
+      expect(idle.status).toBe("loading");
+      expect(idle.message).toMatch(/still waiting/);
+    });
+
+    test("an unhandled rejection and an error thrown in a callback are crashes, with the error and where", async () => {
+      for (const where of ["in-worker", "in-main"] as const) {
+        const v = await grade(runtime, "rejects", where);
+        expect(v.status).toBe("crash");
+        expect(v.message).toMatch(/unhandled rejection: Error: nobody caught me/);
+        expect(`${v.message} ${v.where}`).toMatch(/rejects\.ts:3/);
+      }
+      const later = await grade(runtime, "throwsLater");
+      expect(later.status).toBe("crash");
+      expect(later.message).toMatch(/thrown in a timer/);
+    });
+
+    test("throwing undefined is described, never an error of the grader's own", async () => {
+      for (const where of ["in-worker", "in-main"] as const) {
+        const v = await grade(runtime, "throwsUndefined", where);
+        expect(v.status).toBe("crash");
+        expect(v.message).toMatch(/a thrown undefined/);
+      }
+    });
+
+    test("process.exit halfway: the worker exited early, not finished; the top process likewise", async () => {
+      const v = await grade(runtime, "exits");
+      expect(v.status).toBe("exited");
+      expect(v.message).toMatch(/before its function returned.*while in work/);
+      const top = await grade(runtime, "exits", "in-main");
+      expect(top.status).toBe("exited");
+      expect(top.message).toMatch(/exit\(0\) called at .*exits\.ts:4/);
+    });
+
+    test("a runaway allocation is stopped at the memory cap and said so", async () => {
+      const v = await grade(runtime, "allocates", "in-worker-patiently");
+      expect(v.status).toBe("oom");
+      expect(v.message).toMatch(/out of memory: .*w1 \(worker\).* grew past/);
+      expect(leftovers(runtime)).toEqual([]);
+    });
+
+    test("a worker's own failed check is a fail with its message", async () => {
+      const v = await grade(runtime, "fine", "worker-fails");
+      expect(v.status).toBe("fail");
+      expect(v.message).toMatch(/^the worker saw the property break: item 7 delivered twice/);
     });
 
     test("a cell that throws while loading: the error and its line", async () => {
@@ -69,18 +127,41 @@ export function harnessKeepsItsPromises(runtime: Runtime): void {
       expect(`${v.message}\n${v.where ?? ""}`).toMatch(/syntaxError\.ts:2/);
     });
 
-    test("a cell that exits the runtime early gets a verdict, not a hang", async () => {
-      const v = await grade(runtime, "exitsEarly");
-      expect(v.status).toBe("error");
-      expect(v.message).toMatch(/exited before the scenario finished/);
-    });
-
     test("the learner's console output is kept apart from the verdict", async () => {
-      const v = await grade(runtime, "chatty");
-      expect(v.status).toBe("error");
-      expect(v.message).toMatch(/no lock today/);
+      const v = await grade(runtime, "chatty", "in-main");
+      expect(v.status).toBe("crash");
+      expect(v.message).toMatch(/no work today/);
       expect(v.message).not.toMatch(/hello from the learner/);
       expect(v.output.map((o) => o.text).join("")).toMatch(/hello from the learner/);
     });
+
+    test("a harness killed with SIGKILL mid-run leaves no graded process behind", async () => {
+      // Node and Bun: a worker that started a detached grandchild; Deno: a worker spinning on a core.
+      const fixture = runtime === "deno" ? "spins" : "detaches";
+      const harness = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "support/grade-in-background.ts"), runtime, fixture], {
+        stdio: "ignore",
+      });
+      const mine = () => leftovers(`${runtime}-killed`);
+      const running = () => mine().some((l) => (fixture === "detaches" ? l.includes("sleep 31.25") : !l.includes("--import")));
+      for (let i = 0; i < 200 && !running(); i++) await new Promise((r) => setTimeout(r, 50));
+      expect(running()).toBe(true);
+      harness.kill("SIGKILL");
+      let left = mine();
+      for (let i = 0; i < 100 && left.length; i++) {
+        await new Promise((r) => setTimeout(r, 50));
+        left = mine();
+      }
+      expect(left).toEqual([]);
+      clearScratch(`${runtime}-killed`);
+    });
+
+    if (runtime !== "deno") {
+      // (Deno cells have no permission to start processes.)
+      test("a grandchild started detached does not outlive the run", async () => {
+        const v = await grade(runtime, "detaches");
+        expect(v.status).toBe("deadlock");
+        expect(leftovers(runtime)).toEqual([]);
+      });
+    }
   });
 }

@@ -1,8 +1,10 @@
 // The child's side of Process, the same on every runtime: take the start message, become that
 // process (id, journal), rebuild the arguments, run the target, report how it ended.
+import process from "node:process";
+import { describeThrown, watchCrashes } from "./faults.ts";
 import { reviveArgs } from "./handles.ts";
 import { setCurrentProcess } from "./identity.ts";
-import { captureConsole, closeJournal, openJournal } from "./journal.ts";
+import { captureConsole, closeJournal, now, openJournal, perturbWith, write } from "./journal.ts";
 import type { ControlMessage } from "./process-base.ts";
 import { Signals, TagRouter } from "./routing.ts";
 import type { Channel } from "./types.ts";
@@ -21,6 +23,17 @@ export class ChildSide {
 
   constructor(private readonly parent: ParentLink) {
     signalSink = (what) => void parent.send({ t: "signal", what });
+    // An error nobody catches (in an event handler, a forgotten promise) ends this child as a
+    // crash the parent hears about — with the stack — not as a bare "exit code 1".
+    watchCrashes((message, stack) => {
+      void parent
+        .send({ t: "error", name: "Crash", message, stack })
+        .catch(() => {})
+        .finally(() => {
+          closeJournal();
+          parent.exit(1);
+        });
+    });
   }
 
   receive(msg: ControlMessage, handle?: unknown): void {
@@ -38,9 +51,10 @@ export class ChildSide {
   private async run(start: Extract<ControlMessage, { t: "start" }>): Promise<void> {
     setCurrentProcess({ id: start.id, num: start.num, name: start.name });
     if (start.journal) {
-      openJournal(start.journal);
+      openJournal(start.journal, process.pid);
       captureConsole();
     }
+    if (start.seed !== undefined) perturbWith(start.seed, start.id);
     let code = 0;
     try {
       const mod = (await import(start.module)) as Record<string, unknown>;
@@ -52,9 +66,11 @@ export class ChildSide {
       await this.parent.send({ t: "result", value: value ?? null });
     } catch (err) {
       code = 1;
-      const e = err instanceof Error ? err : new Error(String(err));
-      console.error(e.stack ?? e.message);
-      await this.parent.send({ t: "error", name: e.name, message: `${e.name}: ${e.message}`, stack: e.stack }).catch(() => {});
+      // A scenario's own fail() is a verdict, not a fault; anything else the code under test threw is.
+      const name = err instanceof Error ? err.name : "Thrown";
+      const { message, stack } = describeThrown(err);
+      if (name !== "Failure") write({ k: "fault", t: now(), w: start.id, what: "threw", message, stack });
+      await this.parent.send({ t: "error", name, message, stack }).catch(() => {});
     }
     closeJournal();
     this.parent.exit(code);

@@ -3,14 +3,14 @@
 // send it one message, and kill it; it feeds what the child says back through `receive` / `exited`.
 import { type ReduceContext, reduceArgs, type SpawnStdio, type WireArg } from "./handles.ts";
 import { currentProcess } from "./identity.ts";
-import { journalPath, now, write } from "./journal.ts";
+import { journalPath, now, perturbationSeed, write } from "./journal.ts";
 import { Signals, TagRouter } from "./routing.ts";
 import type { Channel, ProcessLike, ProcessOptions } from "./types.ts";
 
 /** Messages between a parent and one child. `ch` carries a primitive's tagged traffic. */
 export type ControlMessage =
   | { t: "handle" }
-  | { t: "start"; module: string; target: string; wire: WireArg[]; id: string; num: number; name: string; journal?: string }
+  | { t: "start"; module: string; target: string; wire: WireArg[]; id: string; num: number; name: string; journal?: string; seed?: number }
   | { t: "ch"; tag: string; msg: unknown }
   | { t: "signal"; what: string }
   | { t: "result"; value: unknown }
@@ -103,7 +103,17 @@ export abstract class ProcessBase implements ProcessLike {
     const { wire, handles, transfer } = reduced;
     for (const handle of handles) await this.sendToChild({ t: "handle" }, handle);
     const { module, target } = this.options;
-    const start: ControlMessage = { t: "start", module, target, wire, id: this.id, num: this.childNumber(), name: this.name, journal: journalPath() };
+    const start: ControlMessage = {
+      t: "start",
+      module,
+      target,
+      wire,
+      id: this.id,
+      num: this.childNumber(),
+      name: this.name,
+      journal: journalPath(),
+      seed: perturbationSeed(),
+    };
     try {
       await this.sendToChild(start, undefined, transfer);
     } catch (err) {

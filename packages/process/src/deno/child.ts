@@ -1,5 +1,6 @@
 // Entry point of every worker the Deno backend starts.
 import { ChildSide } from "../common/child.ts";
+import { watchExits } from "../common/faults.ts";
 import type { ControlMessage } from "../common/process-base.ts";
 
 // Inside a worker, `self` is the worker's global scope (typed here as the window's, so narrow it).
@@ -10,23 +11,25 @@ const scope = self as unknown as {
 };
 const post = (msg: ControlMessage, transfer: Transferable[] = []) => scope.postMessage(msg, transfer);
 
+/** A worker cannot end its process: it tells the parent its code and closes its own scope. */
+const endWorker = (code: number) => {
+  post({ t: "exit", code });
+  scope.close();
+};
+
+// Deno.exit() / process.exit() in a worker would end only the worker and tell nobody: record it,
+// report the code, and stop the caller right there.
+watchExits((code = 0): never => {
+  endWorker(code);
+  throw new Error("worker closed");
+});
+
 const side = new ChildSide({
   send: (msg) => {
     post(msg);
     return Promise.resolve();
   },
-  exit: (code) => {
-    post({ t: "exit", code });
-    scope.close();
-  },
+  exit: endWorker,
 });
-
-// Deno.exit() in a worker ends only the worker and tells nobody: report the code first.
-const exitWorker = (code = 0): never => {
-  post({ t: "exit", code });
-  scope.close();
-  throw new Error("worker closed");
-};
-Object.defineProperty(Deno, "exit", { value: exitWorker });
 
 scope.onmessage = (event) => side.receive(event.data);

@@ -1,9 +1,11 @@
 // Entry point of every child the Node backend forks.
 import { ChildSide } from "../common/child.ts";
+import { realExit, watchExits } from "../common/faults.ts";
 import type { ControlMessage } from "../common/process-base.ts";
 
 // A forked child outlives a dead parent unless told otherwise: when the IPC channel goes, go too.
-process.on("disconnect", () => process.exit(1));
+process.on("disconnect", () => realExit(1));
+watchExits();
 
 const side = new ChildSide({
   send: (msg, handle) =>
@@ -11,7 +13,7 @@ const side = new ChildSide({
       if (!process.send || !process.connected) return reject(new Error("parent is gone"));
       process.send(msg, handle as never, undefined, (err) => (err ? reject(err) : resolve()));
     }),
-  exit: (code) => process.exit(code),
+  exit: (code) => realExit(code),
 });
 
 process.on("message", (msg, handle) => side.receive(msg as ControlMessage, handle));

@@ -1,6 +1,5 @@
 // Grade a whole cell: every scenario of its chapter, each in its own run, reported as it finishes.
-// Used by the app (watch mode) and by scripts; the vitest files run the same scenarios one by one.
-
+// The one grading path: the app (watch mode), `npm test`, verify and the mutants all come here.
 import type { Cell, Target } from "./cells.ts";
 import { runScenario } from "./run-scenario.ts";
 import type { Scenario } from "./scenario.ts";
@@ -17,6 +16,11 @@ export interface GradeOptions {
   stopAtFirstFailure?: boolean;
   /** How many scenarios run at once (default 2: one per core on CI's machine). */
   concurrency?: number;
+  /**
+   * The perturbation seed (every verdict carries it; the same seed replays the same perturbation).
+   * Default: a fresh random seed. `false`: no perturbation at all.
+   */
+  seed?: number | false;
 }
 
 /** The scenarios of a cell's chapter: name, title and deadline, without running anything. */
@@ -25,22 +29,47 @@ export async function scenariosOf(cell: Cell): Promise<Scenario<unknown>[]> {
   return mod.scenarios;
 }
 
+/** A file that cannot load fails every scenario the same way: say it once, skip the rest. */
+const HOPELESS: Verdict["status"][] = ["error", "loading"];
+
 /** Verdicts come back in scenario order, whatever order they finished in. */
 export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
   const scenarios = await scenariosOf(opts.cell);
+  const seed = opts.seed === false ? undefined : (opts.seed ?? Math.floor(Math.random() * 2 ** 31));
   const verdicts: Verdict[] = new Array(scenarios.length);
+  const stopOthers = new AbortController();
+  const signal = opts.signal ? AbortSignal.any([opts.signal, stopOthers.signal]) : stopOthers.signal;
+  let hopeless: Verdict | undefined;
   let next = 0;
   let stop = false;
   const lane = async () => {
-    while (!stop && !opts.signal?.aborted && next < scenarios.length) {
+    while (!stop && !hopeless && !opts.signal?.aborted && next < scenarios.length) {
       const index = next++;
       const scenario = scenarios[index]!;
-      const verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal: opts.signal });
+      let verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal, seed });
+      if (hopeless && verdict !== hopeless && !opts.signal?.aborted) verdict = notRun(verdict, hopeless);
       verdicts[index] = verdict;
       opts.onVerdict?.(verdict, index);
-      if (opts.stopAtFirstFailure && verdict.status !== "pass") stop = true;
+      if (!hopeless && HOPELESS.includes(verdict.status) && !opts.signal?.aborted) {
+        hopeless = verdict;
+        stopOthers.abort(); // the scenario running beside this one would only say the same
+      }
+      if (opts.stopAtFirstFailure && verdict.status !== "pass" && verdict.status !== "skipped") stop = true;
     }
   };
   await Promise.all(Array.from({ length: opts.concurrency ?? 2 }, lane));
+  if (hopeless && !stop) {
+    for (const [index, scenario] of scenarios.entries()) {
+      if (verdicts[index]) continue;
+      const base = { cell: opts.cell.id, file: hopeless.file, scenario: scenario.name, title: scenario.title, seed };
+      verdicts[index] = notRun({ ...base, status: "notrun", durationMs: 0, workers: [], output: [], runtimeOutput: "", events: [] }, hopeless);
+      opts.onVerdict?.(verdicts[index], index);
+    }
+  }
   return verdicts.filter(Boolean);
+}
+
+function notRun(v: Verdict, because: Verdict): Verdict {
+  const why = because.status === "loading" ? "the file never finished loading" : "the file could not run";
+  return { ...v, status: "notrun", message: `not run: ${why} (see "${because.title}")`, durationMs: 0 };
 }

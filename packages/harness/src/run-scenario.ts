@@ -65,6 +65,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       // esbuild could not even parse the file: say where, like a compiler would.
       return composeVerdict({ ...base, runDir, result: buildError(err), durationMs: 0, runtimeOutput: "", journal: [] });
     }
+    if (opts.signal?.aborted) return composeVerdict({ ...base, runDir, result: undefined, aborted: true, durationMs: 0, runtimeOutput: "", journal: [] });
     const run = await runGroup(command, runDir, { deadlineMs, quietMs }, opts.signal);
     const verdict = composeVerdict({
       ...base,

@@ -12,14 +12,15 @@ import type { JournalLine } from "@workshop/process/journal";
  * - exited    a process exited (process.exit / Deno.exit) before its function returned
  * - oom       a process went past the memory cap
  * - error     the file could not run at all: it does not compile, an import is missing, it threw on load
- * - skipped   not run: an earlier verdict already says the file cannot run (or `runtimes` excludes it)
+ * - skipped   not graded on this runtime: the mechanism cannot have the property (counts as passing)
+ * - notrun    not run: an earlier verdict already says the file cannot run or load (does not pass)
  */
-export type Status = "pass" | "fail" | "deadlock" | "busy" | "loading" | "crash" | "exited" | "oom" | "error" | "skipped";
+export type Status = "pass" | "fail" | "deadlock" | "busy" | "loading" | "crash" | "exited" | "oom" | "error" | "skipped" | "notrun";
 
 /** The journal's name for the runner loading the graded file (watched for a load that never ends). */
 export const LOADING_OP = "load";
 
-export const STATUSES: readonly Status[] = ["pass", "fail", "deadlock", "busy", "loading", "crash", "exited", "oom", "error", "skipped"];
+export const STATUSES: readonly Status[] = ["pass", "fail", "deadlock", "busy", "loading", "crash", "exited", "oom", "error", "skipped", "notrun"];
 
 export interface WorkerReport {
   id: string;

@@ -14,6 +14,7 @@ export const STATUS: Record<Status, { mark: string; words: string; colour: "gree
   oom: { mark: "▲", words: "out of memory", colour: "red" },
   error: { mark: "!", words: "could not run", colour: "red" },
   skipped: { mark: "–", words: "skipped", colour: "dim" },
+  notrun: { mark: "·", words: "not run", colour: "dim" },
 };
 
 export const report = {

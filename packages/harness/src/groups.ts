@@ -49,14 +49,24 @@ export function killGroup(pgid: number): void {
 /** Remove this file or folder when the harness exits, unless `forget` was called first. */
 export function removeAtExit(path: string): void {
   paths.add(path);
+  tellReaper(`d 0 ${path}`);
 }
 
 export function forget(path: string): void {
   paths.delete(path);
+  tellReaper(`u 0 ${path}`);
 }
 
+const untold: string[] = [];
+
+/** Runs start the reaper; paths alone only wait for it (importing the harness spawns nothing). */
 function tellReaper(line: string): void {
+  if (!reaper && !line.startsWith("+")) {
+    untold.push(line);
+    return;
+  }
   if (!reaper) reaper = startReaper();
+  for (const earlier of untold.splice(0)) reaper?.stdin?.write(`${earlier}\n`);
   reaper?.stdin?.write(`${line}\n`);
 }
 
@@ -65,7 +75,7 @@ function startReaper(): ChildProcess | undefined {
   try {
     const dir = join(tmpdir(), "workshop-build", String(process.pid));
     mkdirSync(dir, { recursive: true });
-    removeAtExit(dir);
+    paths.add(dir); // (told to the reaper once it runs, below)
     const outfile = join(dir, "reaper.cjs");
     buildSync({
       entryPoints: [fileURLToPath(new URL("./reaper.ts", import.meta.url))],
@@ -80,6 +90,7 @@ function startReaper(): ChildProcess | undefined {
     child.stdin?.on("error", () => {});
     child.unref();
     (child.stdin as unknown as { unref?: () => void } | null)?.unref?.();
+    child.stdin?.write(`d 0 ${dir}\n`);
     return child;
   } catch {
     return undefined;

@@ -3,10 +3,13 @@
 // run it was told about: their process groups, and every process carrying a run's marker (what
 // learner code started detached or with setsid). The harness tells it, on its stdin:
 //   + <pgid> <marker>    a run started        - <pgid> <marker>    that run is over
+//   d 0 <path>           remove this at the end (a run dir, a build)   u 0 <path>   no need
 // When stdin ends, the harness is gone: reap what is left, and go.
+import { rmSync } from "node:fs";
 import { killPids, processesMarked, RUN_MARKER } from "./processes.ts";
 
 const runs = new Map<string, number>();
+const paths = new Set<string>();
 let pending = "";
 
 process.stdin.on("data", (chunk: Buffer) => {
@@ -14,10 +17,13 @@ process.stdin.on("data", (chunk: Buffer) => {
   const lines = pending.split("\n");
   pending = lines.pop() ?? "";
   for (const line of lines) {
-    const [sign, pgid, marker] = line.split(" ");
+    const [sign, pgid, ...rest] = line.split(" ");
+    const marker = rest.join(" ");
     if (!marker) continue;
     if (sign === "+") runs.set(marker, Number(pgid));
-    else runs.delete(marker);
+    else if (sign === "-") runs.delete(marker);
+    else if (sign === "d") paths.add(marker);
+    else if (sign === "u") paths.delete(marker);
   }
 });
 
@@ -30,5 +36,6 @@ process.stdin.on("end", () => {
     }
     killPids(processesMarked(RUN_MARKER, marker));
   }
+  for (const path of paths) rmSync(path, { recursive: true, force: true });
   process.exit(0);
 });

@@ -5,7 +5,7 @@
 // Everything a cell prints stays within a fixed budget (report/budget.ts). Callers bring only
 // terminal concerns: colours (a Paint) and a width.
 import { readFileSync } from "node:fs";
-import { join } from "node:path";
+import { isAbsolute, join } from "node:path";
 import { REPO } from "./cells.ts";
 import { BUDGET, Budget, clipLines, summarisePayloads } from "./report/budget.ts";
 import { passes } from "./report/passes.ts";
@@ -72,7 +72,7 @@ export function scenarioLine(v: Verdict, style?: Style): string {
           ? report.accidental
           : ""
         : s.words;
-  const lines = wrap(v.title, width, "    ");
+  const lines = wrap(summarisePayloads(v.title), width, "    ");
   lines[0] = `  ${colour(s.mark)} ${lines[0]!.trimStart()}`;
   const time = v.status === "skipped" ? "" : `(${v.durationMs} ms)`;
   if (v.status === "skipped") return paint.dim([...lines, ...(note ? wrap(note, width, "    ") : [])].join("\n"));
@@ -141,7 +141,7 @@ export function failureDetails(v: Verdict, style?: Style, budget: Budget = new B
   if (workers.length && !listed) {
     const rows = workers.slice(0, WORKERS_SHOWN).map((w) => workerLine(w, style));
     if (workers.length > WORKERS_SHOWN) rows.push(paint.dim(`    ${clipped.processes(workers.length - WORKERS_SHOWN)}`));
-    add([paint.dim(`  ${report.workers}:`), ...rows]);
+    add(["", paint.dim(`  ${report.workers}:`), ...rows]);
   }
 
   const printed = learnerOutput(v, st);
@@ -173,7 +173,7 @@ export function completeNext(next: string): string {
   if (endsSentence(text)) return next;
   let source: string[];
   try {
-    source = readFileSync(join(REPO, file), "utf8").split("\n");
+    source = readFileSync(isAbsolute(file) ? file : join(REPO, file), "utf8").split("\n");
   } catch {
     return next;
   }
@@ -350,7 +350,7 @@ export function tallyLine(t: Tally, style?: Style): string {
     .map(([status, n]) => `${n} ${STATUS[status as Status].words}`)
     .join(", ");
   const tail = `— ${report.repeated(t.passed, t.runs)}${counts ? ` ${report.otherOutcomes(counts)}` : ""}`;
-  const lines = wrap(`${t.title} ${tail}`, width, "    ");
+  const lines = wrap(`${summarisePayloads(t.title)} ${tail}`, width, "    ");
   lines[0] = `  ${ok ? paint.green("✓") : paint.red("✗")} ${lines[0]!.trimStart()}`;
   return ok ? lines.join("\n") : lines.map((l) => (l.includes("passed ") ? l.replace(/— passed .*/, (m) => paint.bold(paint.red(m))) : l)).join("\n");
 }

@@ -41,6 +41,8 @@ export interface RunOptions {
   scenarioFile?: string;
   /** Seed of the perturbation at traced calls (see journal.ts); none: no perturbation. */
   seed?: number;
+  /** Resident memory allowed per process, bytes (default MEMORY_CAP). */
+  memoryCap?: number;
   signal?: AbortSignal;
 }
 
@@ -66,7 +68,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       return composeVerdict({ ...base, runDir, result: buildError(err), durationMs: 0, runtimeOutput: "", journal: [] });
     }
     if (opts.signal?.aborted) return composeVerdict({ ...base, runDir, result: undefined, aborted: true, durationMs: 0, runtimeOutput: "", journal: [] });
-    const run = await runGroup(command, runDir, { deadlineMs, quietMs }, opts.signal);
+    const run = await runGroup(command, runDir, { deadlineMs, quietMs, memoryCap: opts.memoryCap ?? MEMORY_CAP }, opts.signal);
     const verdict = composeVerdict({
       ...base,
       runDir,
@@ -129,7 +131,12 @@ interface GroupRun {
   peakRss: Map<string, number>;
 }
 
-function runGroup(command: string[], runDir: string, limits: { deadlineMs: number; quietMs: number }, signal?: AbortSignal): Promise<GroupRun> {
+function runGroup(
+  command: string[],
+  runDir: string,
+  limits: { deadlineMs: number; quietMs: number; memoryCap: number },
+  signal?: AbortSignal,
+): Promise<GroupRun> {
   return new Promise((resolve) => {
     const [exe, ...args] = command as [string, ...string[]];
     // detached: the runtime leads a new process group, so one kill reaches every worker it started.
@@ -162,8 +169,8 @@ function runGroup(command: string[], runDir: string, limits: { deadlineMs: numbe
     const ticker = setInterval(() => {
       watch.tick();
       const now = performance.now();
-      const big = watch.overMemory(MEMORY_CAP);
-      if (big) return stopWith({ why: "oom", ...big, cap: MEMORY_CAP });
+      const big = watch.overMemory(limits.memoryCap);
+      if (big) return stopWith({ why: "oom", ...big, cap: limits.memoryCap });
       // Still loading the graded file after LOAD_MS with a core busy: a loop at its top level.
       if (watch.loadingSince !== undefined && !watch.loaded && now - watch.loadingSince > LOAD_MS) {
         const hot = watch.hottest(1_000);

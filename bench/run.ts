@@ -6,7 +6,7 @@
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { cells, REPO, runScenario } from "@workshop/harness";
+import { cells, REPO, runScenario, topicOf } from "@workshop/harness";
 
 type Metrics = Record<string, number>;
 
@@ -24,7 +24,7 @@ for (const topic of topics) {
   const scenarioFile = join(REPO, "bench", `${topic}.ts`);
   const python = join(REPO, "bench", "python", `${topic}.py`);
   const row: Record<string, Metrics | string> = {};
-  const runtimeCells = cells().filter((c) => c.chapter.replace(/^\d\d-/, "") === topic);
+  const runtimeCells = cells().filter((c) => topicOf(c.chapter) === topic);
   for (let trial = 0; trial < TRIALS; trial++) {
     if (existsSync(python)) {
       try {

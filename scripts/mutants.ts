@@ -4,7 +4,7 @@
 //   npx tsx scripts/mutants.ts [chapter | cell | runtime] [--name <part of a name>] [--show]
 import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { type Cell, cells, gradeCell, REPO, type Verdict } from "@workshop/harness";
+import { type Cell, cells, gradeCell, REPO, topicOf, type Verdict } from "@workshop/harness";
 import type { Mutant } from "../tests/mutants/mutant.ts";
 
 const SCRATCH = join(REPO, "tests/mutants/.scratch");
@@ -20,7 +20,7 @@ export interface MutantOutcome {
 }
 
 export async function mutantsOf(cell: Cell): Promise<Mutant[]> {
-  const file = join(REPO, "tests/mutants", `${cell.chapter.replace(/^\d\d-/, "")}.ts`);
+  const file = join(REPO, "tests/mutants", `${topicOf(cell.chapter)}.ts`);
   if (!existsSync(file)) return [];
   const { mutants } = (await import(file)) as { mutants: Mutant[] };
   return mutants.filter((m) => m.runtime === cell.runtime);

@@ -1,7 +1,7 @@
 // Deno backend: every Process is a Web Worker — one OS process, many isolates. Workers share
 // memory only through SharedArrayBuffer and talk through postMessage (which can transfer ports).
 // A worker has no pid or exit status of its own, so both are synthesised here.
-import { type ControlMessage, liveProcesses, ProcessBase } from "../common/process-base.ts";
+import { type ControlMessage, ProcessBase } from "../common/process-base.ts";
 
 export * from "../common/api.ts";
 export const runtime = "deno" as const;
@@ -51,9 +51,4 @@ export class Process extends ProcessBase {
     this.worker?.terminate();
     this.exited(code);
   }
-}
-
-/** Terminate every worker (the harness also kills the OS process, see the design's Deno notes). */
-export function killAll(): void {
-  for (const p of liveProcesses()) p.kill();
 }

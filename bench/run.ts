@@ -1,6 +1,7 @@
 // `npm run bench`: every bench/<topic>.ts on each runtime's solution, and bench/python/<topic>.py,
 // in the same run on the same machine, side by side as ratios against Python.
 //   npm run bench [-- lock pipe queue] [--trials 3]
+//   npm run bench -- grading [--saves 5] [cells]   (save → verdict times: bench/grading/grading.ts)
 // Each side runs `trials` times, interleaved, and each figure is its best trial: on a small machine
 // one run can be slowed by anything (a wake-up from an idle core costs a ping-pong dearly).
 import { execFileSync } from "node:child_process";
@@ -9,6 +10,11 @@ import { join } from "node:path";
 import { cells, REPO, runScenario, topicOf } from "@workshop/harness";
 
 type Metrics = Record<string, number>;
+
+if (process.argv.includes("grading")) {
+  await import("./grading/grading.ts");
+  process.exit(0);
+}
 
 const args = process.argv.slice(2);
 const trialsAt = args.indexOf("--trials");

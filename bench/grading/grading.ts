@@ -1,0 +1,104 @@
+// `npm run bench -- grading [--saves N] [cell|chapter|runtime …]`: how long a learner waits after a
+// save, measured the way watch mode grades (gradeCell, in one long-lived process, file saved anew
+// each time). Per cell, the median over N saves of
+//   - the solution: the full verdict of a solved cell (bar: ≤ 1.0 s on a quiet 2-core machine);
+//   - the pristine starter: the first failing scenario on screen (bar: ≤ 0.5 s), and its full verdict;
+// each also as a multiple of that runtime's bare start-up (`node -e 0`, `deno eval 0`, `bun -e 0`)
+// measured in the same run, so the figures compare across machines.
+import { execFileSync } from "node:child_process";
+import { appendFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
+import { loadavg } from "node:os";
+import { join } from "node:path";
+import { type Cell, cells, gradeCell, REPO } from "@workshop/harness";
+import type { Runtime } from "@workshop/process";
+
+const args = process.argv.slice(2);
+const savesAt = args.indexOf("--saves");
+const SAVES = savesAt >= 0 ? Number(args[savesAt + 1]) : 5;
+const filters = args.filter((a, i) => !a.startsWith("--") && a !== "grading" && !(savesAt >= 0 && i === savesAt + 1));
+const chosen = cells().filter((c) => filters.length === 0 || filters.some((f) => c.id === f || c.chapter === f || c.runtime === f));
+const SCRATCH = join(REPO, "bench/.scratch");
+
+const BIN = join(REPO, "node_modules/.bin");
+const BARE: Record<Runtime, string[]> = {
+  node: [process.execPath, "-e", "0"],
+  deno: [join(BIN, "deno"), "eval", "0"],
+  bun: [join(BIN, "bun"), "-e", "0"],
+};
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length ? s[Math.floor((s.length - 1) / 2)]! : Number.NaN;
+};
+
+function bareStartup(runtime: Runtime): number {
+  const times: number[] = [];
+  for (let i = 0; i < SAVES; i++) {
+    const t0 = performance.now();
+    const [exe, ...rest] = BARE[runtime];
+    execFileSync(exe!, rest, { stdio: "ignore" });
+    times.push(performance.now() - t0);
+  }
+  return median(times);
+}
+
+interface Saves {
+  /** ms from the save to the first verdict that is not a pass; NaN if all passed. */
+  firstFailure: number[];
+  /** ms from the save to the last verdict. */
+  full: number[];
+  passed: number;
+}
+
+/** Grade `file` SAVES times, each after appending a line to it (a save, as an editor would). */
+async function saves(cell: Cell, file: string): Promise<Saves> {
+  const out: Saves = { firstFailure: [], full: [], passed: 0 };
+  for (let i = 1; i <= SAVES; i++) {
+    appendFileSync(file, `// save ${i}\n`);
+    const t0 = performance.now();
+    let first = Number.NaN;
+    const verdicts = await gradeCell({
+      cell,
+      target: { file },
+      onVerdict: (v) => {
+        if (Number.isNaN(first) && v.status !== "pass" && v.status !== "skipped") first = performance.now() - t0;
+      },
+    });
+    out.full.push(performance.now() - t0);
+    out.firstFailure.push(first);
+    if (verdicts.every((v) => v.status === "pass" || v.status === "skipped")) out.passed++;
+  }
+  return out;
+}
+
+const bare = new Map<Runtime, number>();
+console.log(`grading bench: ${SAVES} saves per cell and target; load average at start ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+const rows: string[][] = [];
+for (const cell of chosen) {
+  if (!bare.has(cell.runtime)) bare.set(cell.runtime, bareStartup(cell.runtime));
+  const dir = join(SCRATCH, cell.id.replace("/", "-"));
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(SCRATCH, { recursive: true });
+  cpSync(cell.dir, dir, { recursive: true });
+  const solved = await saves(cell, join(dir, "solution.ts"));
+  const starter = await saves(cell, join(dir, "starter.ts"));
+  rmSync(dir, { recursive: true, force: true });
+  const b = bare.get(cell.runtime)!;
+  const fmt = (ms: number) => (Number.isNaN(ms) ? "—" : `${(ms / 1000).toFixed(2)} s (${(ms / b).toFixed(0)}×)`);
+  rows.push([
+    cell.id,
+    fmt(median(solved.full)),
+    `${solved.passed}/${SAVES}`,
+    fmt(median(starter.firstFailure.filter((x) => !Number.isNaN(x)))),
+    fmt(median(starter.full)),
+  ]);
+  console.log(`  ${cell.id} done`);
+}
+const header = ["cell", "solved: full verdict", "green", "starter: 1st failure", "starter: full"];
+const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
+const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i]!)).join("  ");
+console.log(`\nmedian of ${SAVES} saves; (N×) = multiple of the runtime's bare start-up:`);
+console.log(`  bare start-up: ${[...bare].map(([r, ms]) => `${r} ${ms.toFixed(0)} ms`).join(", ")}`);
+console.log(line(header));
+for (const r of rows) console.log(line(r));
+console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);

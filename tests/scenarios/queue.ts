@@ -1,9 +1,24 @@
 // 03-queue: the properties every Queue must have, on every runtime. Written once, against the
 // contract; each worker below runs in a real child process (Node, Bun) or worker (Deno).
+// The workers and the checks (expectSequence, expectExactlyOnce…) know nothing of a mechanism:
+// any Queue — a broker, a ring in shared memory, a socket server, a stream in Redis — is graded
+// by them.
 import process from "node:process";
 import { hasCode, type Queue, type QueueCell } from "@workshop/contracts";
-import { fail, joinAll, type Scenario, type ScenarioContext, sleep } from "@workshop/harness/scenario";
-import { mark, signalParent, traced, waitForParent } from "@workshop/process";
+import {
+  cpuMs,
+  expectFinished,
+  expectShape,
+  fail,
+  joinAll,
+  type Scenario,
+  type ScenarioContext,
+  slack as scaled,
+  settle,
+  sleep,
+} from "@workshop/harness/scenario";
+import { mark, type ProcessLike, signalParent, traced, waitForParent } from "@workshop/process";
+import { brief, describeError, fmt, mib, ordinal, range, startTogether } from "./support.ts";
 
 const SEED_ITEMS = 5;
 const FIFO_ITEMS = 10_000;
@@ -11,11 +26,31 @@ const PRODUCERS = 3;
 const CONSUMERS = 3;
 const PER_PRODUCER = 2_000;
 const BOUND = 8;
-const HEAVY_ITEMS = 1_000;
+const HEAVY_ITEMS = 400;
 const HEAVY_BYTES = 64 * 1024;
 const RSS_GROWTH_LIMIT = 24 * 1024 * 1024;
 const STALL_MS = 500;
 const CLOSE_GRACE_MS = 2_000;
+/** How long a get() or put() is left blocked while its CPU time is measured. */
+const BLOCK_MS = 1_000;
+/** A process that waits may use at most this share of one core (the solutions use under 3 %). */
+const IDLE_CPU_SHARE = 0.25;
+/** "At once", for timeoutMs 0: a round trip to whoever owns the queue, on a busy machine. */
+const AT_ONCE_MS = 250;
+const LINE_BOUND = 2;
+const LINE_PRODUCERS = 3;
+
+/**
+ * A "too late" budget scaled for slow machines. (The harness's slack() reads an environment
+ * variable, which Deno refuses without --allow-env: there, the budget is unscaled.)
+ */
+function slack(ms: number): number {
+  try {
+    return scaled(ms);
+  } catch {
+    return ms;
+  }
+}
 
 // ---- workers (each runs in its own process) -------------------------------------------------
 
@@ -38,55 +73,92 @@ export async function producer(q: Queue<number>, from: number, count: number): P
   for (let i = from; i < from + count; i++) await traced(`put ${i}`, () => q.put(i));
 }
 
-/** Fills a bounded queue, then one more put must time out with Full. */
-export async function filler(q: Queue<number>, bound: number): Promise<{ error?: string; full?: { code: string | null; ms: number; threw: string | null } }> {
+/** Fills a bounded queue; then put_nowait and put(timeout) on the full queue must reject with Full. Stays alive until "bye". */
+export async function filler(q: Queue<number>, bound: number): Promise<{ nowait: Outcome; timed: Outcome }> {
   for (let i = 0; i < bound; i++) {
-    try {
-      await traced(`put ${i}`, () => q.put(i, { timeoutMs: 2_000 }));
-    } catch (err) {
-      return { error: `put(${i}, { timeoutMs: 2000 }) on a queue holding only ${i} of ${bound} items threw ${describe(err)}` };
-    }
+    const r = await within(`put ${i}`, () => q.put(i, { timeoutMs: 2_000 }), slack(3_000));
+    if (r.kind !== "value")
+      fail(
+        `put(${i}, { timeoutMs: 2000 }) on a queue holding only ${i} of its maxsize ${bound} ${said(r)}: a bounded queue takes items until it holds maxsize`,
+      );
   }
-  const t0 = performance.now();
-  try {
-    await traced(`put ${bound} (queue full, timeout 300 ms)`, () => q.put(bound, { timeoutMs: 300 }));
-    return { full: { code: null, ms: Math.round(performance.now() - t0), threw: null } };
-  } catch (err) {
-    return { full: { code: hasCode(err, "FULL") ? "FULL" : null, ms: Math.round(performance.now() - t0), threw: describe(err) } };
-  }
+  const nowait = await within(`put ${bound} (queue full, timeoutMs 0)`, () => q.put(bound, { timeoutMs: 0 }), slack(1_000));
+  const timed =
+    nowait.kind === "error" ? await within(`put ${bound} (queue full, timeout 300 ms)`, () => q.put(bound, { timeoutMs: 300 }), slack(2_000)) : nowait;
+  signalParent("gave-up");
+  await waitForParent("bye", { timeoutMs: 20_000 }); // alive while the queue is emptied: a put that gave up is gone, though its process lives on
+  return { nowait, timed };
 }
 
-/** Takes `count` items, then one more get on the empty queue must time out with Empty. */
-export async function emptier(
-  q: Queue<number>,
-  count: number,
-): Promise<{ got: number[]; error?: string; empty?: { code: string | null; ms: number; threw: string | null } }> {
-  const got: number[] = [];
+/** Waits for "go", takes `count` items, then get(timeout) on the empty queue must reject with Empty. */
+export async function emptier(q: Queue<number>, count: number): Promise<{ got: unknown[]; empty: Outcome }> {
+  signalParent("ready");
+  await waitForParent("go", { timeoutMs: 20_000 });
+  const got: unknown[] = [];
   for (let i = 0; i < count; i++) {
-    try {
-      got.push(
-        await traced(
-          "get",
-          () => q.get({ timeoutMs: 2_000 }),
-          (v) => `got ${brief(v)}`,
-        ),
-      );
-    } catch (err) {
-      return { got, error: `get({ timeoutMs: 2000 }) threw ${describe(err)} with ${count - i} items still in the queue` };
-    }
+    const r = await within("get", () => q.get({ timeoutMs: 2_000 }), slack(3_000));
+    if (r.kind !== "value") fail(`get({ timeoutMs: 2000 }) with ${count - i} items still in the queue ${said(r)}: an item was there to take`);
+    got.push(r.value);
   }
+  return { got, empty: await within("get (queue empty, timeout 300 ms)", () => q.get({ timeoutMs: 300 }), slack(2_000)) };
+}
+
+/**
+ * Gives up on an empty queue and stays alive: get_nowait (timeoutMs 0), then get with a timeout,
+ * both Empty; its CPU time is measured while it waits. Then, told "check", one get_nowait: the
+ * parent has put an item for it by then.
+ */
+export async function quitter(q: Queue<unknown>): Promise<{ cpuMs: number; waitedMs: number; check: Outcome }> {
+  signalParent("ready");
+  await waitForParent("go");
+  expectEmptyNow("get({ timeoutMs: 0 }) on an empty queue", await within("get (queue empty, timeoutMs 0)", () => q.get({ timeoutMs: 0 }), slack(1_000)));
+  signalParent("waiting");
+  const cpu0 = cpuMs();
+  const timed = await within(`get (queue empty, timeout ${BLOCK_MS} ms)`, () => q.get({ timeoutMs: BLOCK_MS }), slack(BLOCK_MS + 2_000));
+  const cpu = cpuMs() - cpu0;
+  expectEmptyInTime(`get({ timeoutMs: ${BLOCK_MS} }) on an empty queue`, timed, BLOCK_MS);
+  signalParent("gave-up");
+  await waitForParent("check", { timeoutMs: 20_000 });
+  const check = await within("get (one item waiting, timeoutMs 0)", () => q.get({ timeoutMs: 0 }), slack(1_000));
+  return { cpuMs: cpu, waitedMs: timed.ms, check };
+}
+
+/** Waits in get(), with no timeout, for one item. */
+export async function taker(q: Queue<unknown>): Promise<unknown> {
+  signalParent("ready");
+  await waitForParent("go");
+  return traced(
+    "get",
+    () => q.get(),
+    (v) => `got ${brief(v)}`,
+  );
+}
+
+/** Puts one item into a full queue: it must wait until a get() makes room. Measures its CPU meanwhile. */
+export async function lineProducer(q: Queue<number>, item: number): Promise<{ cpuMs: number; ms: number }> {
+  signalParent("ready");
+  await waitForParent("go");
+  const cpu0 = cpuMs();
   const t0 = performance.now();
-  try {
-    const v = await traced(
-      "get (queue empty, timeout 300 ms)",
-      () => q.get({ timeoutMs: 300 }),
-      (v) => `got ${brief(v)}`,
-    );
-    got.push(v);
-    return { got, empty: { code: null, ms: Math.round(performance.now() - t0), threw: null } };
-  } catch (err) {
-    return { got, empty: { code: hasCode(err, "EMPTY") ? "EMPTY" : null, ms: Math.round(performance.now() - t0), threw: describe(err) } };
+  signalParent("putting");
+  await traced(`put ${item} (queue full)`, () => q.put(item));
+  const report = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0 };
+  signalParent("admitted");
+  return report;
+}
+
+/** Takes one item each time the parent says "get-N", and says "got-N". */
+export async function lineConsumer(q: Queue<number>, rounds: number): Promise<unknown[]> {
+  signalParent("ready");
+  const got: unknown[] = [];
+  for (let n = 1; n <= rounds; n++) {
+    await waitForParent(`get-${n}`, { timeoutMs: 20_000 });
+    const r = await within("get", () => q.get({ timeoutMs: 1_000 }), slack(2_000));
+    if (r.kind !== "value") fail(`get({ timeoutMs: 1000 }) on a full queue ${said(r)}`);
+    got.push(r.value);
+    signalParent(`got-${n}`);
   }
+  return got;
 }
 
 /**
@@ -131,29 +203,27 @@ export async function slowConsumer(q: Queue<Uint8Array>): Promise<number> {
       );
     } catch (err) {
       if (hasCode(err, "EOF")) return n;
-      throw err;
+      misplaced(err, "get()");
     }
     if (++n % 10 === 0) await sleep(1);
   }
 }
 
 /** Blocks in get() on an empty queue; after close() it must drain and stop, and put must reject. */
-export async function closeWaiter(q: Queue<number>): Promise<{ got: number[]; putAfterClose: string | null; getAgain: string | null }> {
+export async function closeWaiter(q: Queue<number>): Promise<{ got: unknown[]; putAfterClose: Outcome; getAgain: Outcome }> {
   signalParent("ready");
-  const got = (await drain(q)) as number[];
-  let putAfterClose: string | null = null;
-  try {
-    await traced("put after close", () => q.put(99, { timeoutMs: 500 }));
-  } catch (err) {
-    putAfterClose = describe(err);
-  }
-  let getAgain: string | null = null;
-  try {
-    await traced("get after EOF", () => q.get({ timeoutMs: 500 }));
-  } catch (err) {
-    getAgain = hasCode(err, "EOF") ? "EOF" : describe(err);
-  }
+  const got = await drain(q);
+  const putAfterClose = await within("put after close", () => q.put(99, { timeoutMs: 500 }), slack(2_000));
+  const getAgain = await within("get after EOF", () => q.get({ timeoutMs: 500 }), slack(2_000));
   return { got, putAfterClose, getAgain };
+}
+
+/** Waits in put() on a full queue: close() must wake it, with EOFError. */
+export async function blockedPutter(q: Queue<number>): Promise<Outcome> {
+  signalParent("ready");
+  const outcome = await within("put (queue full)", () => q.put(7), slack(CLOSE_GRACE_MS + 5_000));
+  signalParent("returned");
+  return outcome;
 }
 
 /** Gets `count` items, then blocks in get() until the parent kills it. */
@@ -164,7 +234,7 @@ export async function doomedConsumer(q: Queue<number>, count: number): Promise<v
       () => q.get(),
       (v) => `got ${brief(v)}`,
     );
-    mark(`got ${v}`);
+    mark(`got ${brief(v)}`);
   }
   signalParent("waiting");
   await traced("get (about to be killed)", () => q.get());
@@ -199,7 +269,8 @@ export async function payloadConsumer(q: Queue<unknown>, count: number): Promise
   return prints;
 }
 
-async function drain(q: Queue<unknown>): Promise<unknown[]> {
+/** Every item until EOFError. */
+export async function drain(q: Queue<unknown>): Promise<unknown[]> {
   const got: unknown[] = [];
   for (;;) {
     try {
@@ -212,46 +283,90 @@ async function drain(q: Queue<unknown>): Promise<unknown[]> {
       );
     } catch (err) {
       if (hasCode(err, "EOF")) return got;
-      throw err;
+      misplaced(err, `get() (after ${got.length} items)`);
     }
   }
+}
+
+/** A contract error where it cannot belong (Empty from a get() without a timeout…) is a fail; anything else is the learner's crash. */
+function misplaced(err: unknown, call: string): never {
+  if (hasCode(err, "EMPTY"))
+    fail(`${call} without a timeout rejected with Empty: with no timeoutMs, get() waits as long as it takes — Empty is only for get({ timeoutMs })`);
+  if (hasCode(err, "FULL")) fail(`${call} rejected with Full: Full is put()'s error, for a bounded queue that stayed full`);
+  throw err;
+}
+
+// ---- a call with a deadline, as a worker sees it --------------------------------------------
+
+/** How a call ended: its value, its error, or still pending after the time we gave it. */
+export type Outcome =
+  | { kind: "value"; value: unknown; ms: number }
+  | { kind: "error"; code: string | null; text: string; ms: number }
+  | { kind: "pending"; ms: number };
+
+/** Run a traced call, but stop waiting after `ms`: a call that never returns is an answer too. */
+export async function within(op: string, call: () => Promise<unknown>, ms: number): Promise<Outcome> {
+  const t0 = performance.now();
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), ms)));
+  try {
+    const r = await Promise.race([traced(op, call, (v) => `got ${brief(v)}`).then((value) => ({ value })), late]);
+    const took = Math.round(performance.now() - t0);
+    return r === "late" ? { kind: "pending", ms: took } : { kind: "value", value: r.value, ms: took };
+  } catch (err) {
+    return {
+      kind: "error",
+      code: (err as { code?: unknown } | null)?.code === undefined ? null : String((err as { code: unknown }).code),
+      text: describeError(err),
+      ms: Math.round(performance.now() - t0),
+    };
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** "returned 5 after 3 ms", "threw Error: x", "was still waiting after 1000 ms". */
+function said(o: Outcome): string {
+  if (o.kind === "value") return `returned ${brief(o.value)} after ${o.ms} ms`;
+  if (o.kind === "error") return `rejected with ${o.text} after ${o.ms} ms`;
+  return `was still waiting after ${o.ms} ms`;
 }
 
 // ---- scenarios (each runs in the top process of its own run) --------------------------------
 
 type Ctx = ScenarioContext<QueueCell>;
-type Proc = Awaited<ReturnType<Ctx["start"]>>;
+type Proc = ProcessLike;
 
 export const scenarios: Scenario<QueueCell>[] = [
   {
     name: "seed",
     title: `the seed, fixed: a producer puts ${SEED_ITEMS} items and closes; the consumer ends; both join`,
     async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<number>();
+      const q = await makeQueue<number>(cell);
       const p2 = await start("consumer", [q], "consumer");
-      await p2.waitFor("ready", { timeoutMs: 5_000 });
+      await expectSignal(p2, "ready", 5_000, "start");
       const p1 = await start("seedProducer", [q], "producer");
       await joinAll([p1], 5_000, `put ${SEED_ITEMS} items and close() the queue`);
       if ((await p2.join({ timeoutMs: CLOSE_GRACE_MS })) === null) {
         fail(
           `consumer still blocked ${CLOSE_GRACE_MS / 1000} s after close(): this is the seed's bug — \`while True: q.get()\` never ends. ` +
-            "Once the queue is closed and drained, get() must reject with EOFError, so the consumer's loop can stop and p2.join() returns.",
+            "Once the queue is closed and drained, get() must reject with EOFError (also a get() already waiting when close() came), so the consumer's loop can stop and p2.join() returns.",
         );
       }
-      await joinAll([p2], 0);
+      expectFinished([p2]);
       expectSequence(p2.result as unknown[], SEED_ITEMS, "the consumer");
     },
   },
   {
     name: "fifo",
-    title: `one producer, one consumer: ${FIFO_ITEMS} items arrive in the order they were put`,
+    title: `one producer, one consumer: ${fmt(FIFO_ITEMS)} items arrive in the order they were put`,
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<number>();
+      const q = await makeQueue<number>(cell);
       const consumerProc = await start("consumer", [q], "consumer");
       const producerProc = await start("producer", [q, 0, FIFO_ITEMS], "producer");
       await startTogether([consumerProc, producerProc]);
-      await joinAll([producerProc], 15_000, `put ${FIFO_ITEMS} items`);
+      await joinAll([producerProc], 15_000, `put ${fmt(FIFO_ITEMS)} items`);
       await q.close();
       await joinConsumers([consumerProc]);
       expectSequence(consumerProc.result as unknown[], FIFO_ITEMS, "the consumer");
@@ -259,54 +374,226 @@ export const scenarios: Scenario<QueueCell>[] = [
   },
   {
     name: "mpmc",
-    title: `${PRODUCERS} producers × ${CONSUMERS} consumers × ${PER_PRODUCER} items: every item delivered exactly once`,
+    title: `${PRODUCERS} producers × ${CONSUMERS} consumers × ${fmt(PER_PRODUCER)} items: every item delivered exactly once`,
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<number>();
-      const procs: Proc[] = [];
+      const q = await makeQueue<number>(cell);
+      const producers: Proc[] = [];
       const consumers: Proc[] = [];
       for (let c = 0; c < CONSUMERS; c++) consumers.push(await start("consumer", [q], `consumer-${c + 1}`));
-      for (let p = 0; p < PRODUCERS; p++) procs.push(await start("producer", [q, p * PER_PRODUCER, PER_PRODUCER], `producer-${p + 1}`));
-      await startTogether([...consumers, ...procs]);
-      await joinAll(procs, 15_000, `put its ${PER_PRODUCER} items`);
+      for (let p = 0; p < PRODUCERS; p++) producers.push(await start("producer", [q, p * PER_PRODUCER, PER_PRODUCER], `producer-${p + 1}`));
+      await startTogether([...consumers, ...producers]);
+      await joinAll(producers, 15_000, `put its ${fmt(PER_PRODUCER)} items`);
       await q.close();
       await joinConsumers(consumers);
       expectExactlyOnce(
-        consumers.map((c) => ({ name: c.name, items: c.result as number[] })),
+        consumers.map((c) => ({ name: c.name, items: c.result as unknown[] })),
         range(0, PRODUCERS * PER_PRODUCER),
       );
     },
   },
   {
-    name: "bounded",
-    title: `maxsize ${BOUND}: put on a full queue ⇒ Full, get on an empty one ⇒ Empty, both in time`,
+    name: "close-wakes",
+    title: "close() with consumers (and a putter) waiting: all wake, consumers drain what is left and stop; put after close rejects with EOFError",
     async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<number>({ maxsize: BOUND });
-      const f = await start("filler", [q, BOUND], "filler");
-      await joinAll([f], 5_000, `put ${BOUND} items and then time out on the ${BOUND + 1}th`);
-      const { error, full } = f.result as Awaited<ReturnType<typeof filler>>;
-      if (error) fail(error);
-      if (full?.threw === null)
+      const q = await makeQueue<number>(cell);
+      const full = await makeQueue<number>(cell, { maxsize: 1 });
+      await full.put(0, { timeoutMs: 1_000 });
+      const waiters: Proc[] = [];
+      for (let i = 0; i < 3; i++) waiters.push(await start("closeWaiter", [q], `consumer-${i + 1}`));
+      const putter = await start("blockedPutter", [full], "putter");
+      for (const w of [...waiters, putter]) await expectSignal(w, "ready", 5_000, "start");
+      await sleep(200); // every consumer is now blocked in get() on an empty queue, the putter in put() on a full one
+      if (await signalled(putter, "returned")) {
+        await joinAll([putter], 2_000);
+        const early = putter.result as Outcome;
         fail(
-          `put() on a queue already holding ${BOUND} items (maxsize ${BOUND}) succeeded after ${full.ms} ms: it must wait, and reject with Full past its timeout`,
-        );
-      if (full?.code !== "FULL")
-        fail(`put() on a full queue threw ${full?.threw}, not the contract's Full: callers tell "full" from other failures by its code`);
-      expectInTime("put({ timeoutMs: 300 }) on a full queue", full.ms, 300);
-      const e = await start("emptier", [q, BOUND], "emptier");
-      await joinAll([e], 5_000, `get ${BOUND} items and then time out on the empty queue`);
-      const { got, error: getError, empty } = e.result as Awaited<ReturnType<typeof emptier>>;
-      if (getError) fail(getError);
-      if (empty?.threw === null) {
-        fail(
-          got.at(-1) === BOUND
-            ? `put(${BOUND}) timed out with Full, yet the item went into the queue anyway (a later get returned it): a put that gives up must leave the queue unchanged`
-            : `get() on an empty queue returned ${brief(got.at(-1))} after ${empty.ms} ms: with nothing left it must wait, and reject with Empty past its timeout`,
+          early.kind === "value"
+            ? "put() on a full queue (maxsize 1, holding 1 item) went through without waiting: a bounded queue holds at most maxsize items — put() must wait for room"
+            : `put() on a full queue (maxsize 1), with no timeout, ${said(early)} before anyone closed the queue: without a timeout it waits for room as long as it takes`,
         );
       }
-      if (empty?.code !== "EMPTY") fail(`get() on an empty queue threw ${empty?.threw}, not the contract's Empty`);
-      expectInTime("get({ timeoutMs: 300 }) on an empty queue", empty.ms, 300);
+      await q.put(1);
+      await q.put(2);
+      await q.close();
+      await full.close();
+      await joinConsumers(waiters);
+      if ((await putter.join({ timeoutMs: CLOSE_GRACE_MS })) === null)
+        fail(
+          `putter, waiting in put() on a full queue (maxsize 1), was still blocked ${CLOSE_GRACE_MS / 1000} s after close(): ` +
+            "a closed queue takes no more items, so close() must wake the put()s waiting for room too, and reject them with EOFError",
+        );
+      expectFinished([putter]);
+      expectRejectedAfterClose("a put() that was waiting for room when close() came", putter.result as Outcome);
+      expectExactlyOnce(
+        waiters.map((w) => ({ name: w.name, items: (w.result as { got: unknown[] }).got })),
+        [1, 2],
+        () => " — put just before close(): close() must not throw away what is still in the queue; getters drain it first, then get EOFError",
+      );
+      for (const w of waiters) {
+        const { putAfterClose, getAgain } = w.result as Awaited<ReturnType<typeof closeWaiter>>;
+        expectRejectedAfterClose(`${w.name}: put() after close()`, putAfterClose);
+        if (getAgain.kind !== "error" || getAgain.code !== "EOF")
+          fail(`${w.name}: a second get() after EOFError ${said(getAgain)}: a closed, drained queue stays at EOF`);
+      }
+      const mainPut = await within("put after close", () => q.put(3, { timeoutMs: 500 }), slack(2_000));
+      expectRejectedAfterClose("put() after close() in the process that created the queue", mainPut);
+    },
+  },
+  {
+    name: "get-timeout",
+    title: `a get() that gives up (Empty) is gone for good: the next item goes to the next getter; timeoutMs 0 doesn't wait; waiting burns no CPU`,
+    deadlineMs: 15_000,
+    async run({ cell, start }: Ctx) {
+      const q = await makeQueue<unknown>(cell);
+      const quit = await start("quitter", [q], "quitter");
+      const take = await start("taker", [q], "taker");
+      for (const p of [quit, take]) await expectSignal(p, "ready", 10_000, "start");
+      await quit.notify("go");
+      await expectSignal(quit, "waiting", slack(2_000), "try get({ timeoutMs: 0 }) on the empty queue");
+      await sleep(150); // quitter's get({ timeoutMs: 1000 }) is in line now; taker's comes after it
+      const cpu0 = cpuMs();
+      const t0 = performance.now();
+      await take.notify("go");
+      await expectSignal(quit, "gave-up", slack(BLOCK_MS + 3_000), `give up on its get({ timeoutMs: ${BLOCK_MS} })`);
+      const mainCpu = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0 };
+
+      await q.put("next");
+      const taken = await settleOne(take, slack(1_000));
+      if (!taken)
+        fail(
+          `an item put after quitter's get() had given up (Empty) never reached taker, waiting in get() behind it: it was handed to the get() that had given up — still in line, though it had already rejected with Empty — and so went to nobody. ` +
+            "A get() that times out must leave the line (Python: get(timeout=…) raises queue.Empty and is gone).",
+        );
+      expectFinished([take]);
+      if (take.result !== "next") fail(`taker, waiting in get(), got ${brief(take.result)} instead of the one item put ("next")`);
+
+      await q.put("for-quitter");
+      await quit.notify("check");
+      await joinAll([quit], slack(3_000), "take the waiting item with get({ timeoutMs: 0 })");
+      const { check, cpuMs: quitCpu, waitedMs } = quit.result as Awaited<ReturnType<typeof quitter>>;
+      if (check.kind === "value" && check.value === "next")
+        fail(`quitter's get() had given up, yet the next item went to quitter: a get() that times out must leave the line`);
+      if (check.kind !== "value" || check.value !== "for-quitter")
+        fail(
+          `get({ timeoutMs: 0 }) with one item in the queue ${said(check)}: timeoutMs 0 means "don't wait" — take the item if there is one (Python: get_nowait()), Empty only if there is none`,
+        );
+      if (check.ms > slack(AT_ONCE_MS)) fail(`get({ timeoutMs: 0 }) with an item waiting took ${check.ms} ms: timeoutMs 0 means answer at once`);
+      expectIdle(
+        [
+          { who: "quitter", cpuMs: quitCpu, ms: waitedMs },
+          { who: "the process that created the queue", cpuMs: mainCpu.cpuMs, ms: mainCpu.ms },
+        ],
+        `while quitter waited ${(BLOCK_MS / 1000).toFixed(1)} s in get() on an empty queue (and taker waited in get() too)`,
+      );
+      return { quitterCpuMs: round(quitCpu), mainCpuMs: round(mainCpu.cpuMs), waitedMs };
+    },
+  },
+  {
+    name: "bounded",
+    title: `maxsize ${BOUND}: put on a full queue ⇒ Full (at once with timeoutMs 0), get on an empty one ⇒ Empty, both in time`,
+    async run({ cell, start }: Ctx) {
+      const q = await makeQueue<number>(cell, { maxsize: BOUND });
+      const f = await start("filler", [q, BOUND], "filler");
+      const e = await start("emptier", [q, BOUND], "emptier");
+      await expectSignal(f, "gave-up", slack(8_000), `put ${BOUND} items and then give up on the full queue`);
+      await e.notify("go");
+      const late = await settle([e], 8_000);
+      await f.notify("bye");
+      await joinAll([f], 2_000, "end");
+      const { nowait, timed } = f.result as Awaited<ReturnType<typeof filler>>;
+      if (nowait.kind === "value")
+        fail(
+          `put() on a queue already holding ${BOUND} items (maxsize ${BOUND}) succeeded: a bounded queue holds at most maxsize items — the ${ordinal(BOUND + 1)} put must wait for room, and reject with Full past its timeout`,
+        );
+      if (nowait.kind === "pending")
+        fail(
+          `put(item, { timeoutMs: 0 }) on a full queue was still waiting after ${nowait.ms} ms: timeoutMs 0 means "don't wait" — reject with Full at once (Python: put_nowait()). ` +
+            'Is 0 taken for "no timeout"? (`if (timeoutMs)` is false for 0: test `timeoutMs !== undefined`)',
+        );
+      if (nowait.code !== "FULL")
+        fail(`put() on a full queue rejected with ${nowait.text}, not the contract's Full: callers tell "full" from other failures by its code`);
+      if (nowait.ms > slack(AT_ONCE_MS)) fail(`put(item, { timeoutMs: 0 }) on a full queue took ${nowait.ms} ms to reject: timeoutMs 0 means answer at once`);
+      if (timed.kind !== "error" || timed.code !== "FULL")
+        fail(`put(item, { timeoutMs: 300 }) on a full queue ${said(timed)}: it must wait up to 300 ms for room, then reject with Full`);
+      expectInTime("put(item, { timeoutMs: 300 }) on a full queue", timed.ms, 300);
+      if (late) fail(`emptier did not get ${BOUND} items and then time out on the empty queue within 8000 ms — is it waiting for something that never comes?`);
+      expectFinished([e]);
+      const { got, empty } = e.result as Awaited<ReturnType<typeof emptier>>;
+      if (empty.kind === "value")
+        fail(
+          empty.value === BOUND
+            ? `put(${BOUND}) gave up with Full, yet its item went into the queue anyway (a later get returned it): a put that gives up must leave the line, and the queue unchanged`
+            : `get() on an empty queue returned ${brief(empty.value)}: with nothing left it must wait, and reject with Empty past its timeout`,
+        );
+      expectEmptyInTime("get({ timeoutMs: 300 }) on an empty queue", empty, 300);
       expectSequence(got, BOUND, "the emptier");
+    },
+  },
+  {
+    name: "full-line",
+    title: `${LINE_PRODUCERS} producers wait on a full queue (maxsize ${LINE_BOUND}): each get() lets exactly one in; waiting burns no CPU`,
+    deadlineMs: 15_000,
+    async run({ cell, start }: Ctx) {
+      const q = await makeQueue<number>(cell, { maxsize: LINE_BOUND });
+      const first = range(100, 100 + LINE_BOUND);
+      for (const item of first) await q.put(item, { timeoutMs: 1_000 });
+      const producers: Proc[] = [];
+      for (let i = 0; i < LINE_PRODUCERS; i++) producers.push(await start("lineProducer", [q, i], `producer-${i + 1}`));
+      const taker = await start("lineConsumer", [q, LINE_PRODUCERS], "consumer");
+      await startTogether(producers);
+      await expectSignal(taker, "ready", 10_000, "start");
+      for (const p of producers) await expectSignal(p, "putting", 5_000, "start its put()");
+      const cpu0 = cpuMs();
+      const t0 = performance.now();
+      await sleep(BLOCK_MS);
+      const mainCpu = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0 };
+      const early = await admitted(producers);
+      if (early.length)
+        fail(
+          `${early.length} put()${early.length > 1 ? "s" : ""} on a full queue (maxsize ${LINE_BOUND}, holding ${LINE_BOUND} items) went through without waiting: ` +
+            "a bounded queue holds at most maxsize items — put() waits for a get() to make room",
+        );
+      for (let round = 1; round <= LINE_PRODUCERS; round++) {
+        await taker.notify(`get-${round}`);
+        await expectSignal(taker, `got-${round}`, slack(3_000), "get an item from the full queue");
+        const before = round - 1;
+        const deadline = performance.now() + slack(1_000);
+        let now = await admitted(producers);
+        while (now.length === before && performance.now() < deadline) {
+          await sleep(10);
+          now = await admitted(producers);
+        }
+        if (now.length === before)
+          fail(
+            `a get() made room in a full queue, but none of the ${LINE_PRODUCERS - before} put()s waiting for room got in within ${slack(1_000)} ms: ` +
+              "a get() that makes room must let the first waiting put() in (wake it, or push its item for it)",
+          );
+        await sleep(100); // would a second one come in too?
+        now = await admitted(producers);
+        if (now.length > round)
+          fail(
+            `one get() let ${now.length - before} waiting put()s in at once: the queue (maxsize ${LINE_BOUND}) now holds ${LINE_BOUND - 1 + now.length - before} items. ` +
+              "A get() makes room for one item: let waiting putters in only while there is room",
+          );
+      }
+      await joinAll([taker], 2_000, "return the items it got");
+      const got = [...(taker.result as unknown[])];
+      for (let i = 0; i < LINE_BOUND; i++) {
+        const r = await within("get (draining)", () => q.get({ timeoutMs: 0 }), slack(2_000));
+        if (r.kind !== "value") fail(`get({ timeoutMs: 0 }) on a queue that should still hold ${LINE_BOUND - i} items ${said(r)}`);
+        got.push(r.value);
+      }
+      const extra = await within("get (should be empty)", () => q.get({ timeoutMs: 0 }), slack(2_000));
+      if (extra.kind === "value") got.push(extra.value);
+      expectExactlyOnce([{ name: "the consumer, then the process that created the queue", items: got }], [...first, ...range(0, LINE_PRODUCERS)]);
+      await joinAll(producers, 2_000, "return once its put() got in");
+      const reports = producers.map((p) => ({ who: p.name, ...(p.result as { cpuMs: number; ms: number }) }));
+      expectIdle(
+        [...reports, { who: "the process that created the queue", ...mainCpu }],
+        `while ${LINE_PRODUCERS} producers waited about ${(BLOCK_MS / 1000).toFixed(1)} s in put() on a full queue`,
+      );
+      return { producerCpuMs: reports.map((r) => round(r.cpuMs)), mainCpuMs: round(mainCpu.cpuMs) };
     },
   },
   {
@@ -314,11 +601,11 @@ export const scenarios: Scenario<QueueCell>[] = [
     title: `a fast producer, a slow consumer, maxsize ${BOUND}: the producer waits, memory stays flat`,
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<Uint8Array>({ maxsize: BOUND });
+      const q = await makeQueue<Uint8Array>(cell, { maxsize: BOUND });
       const slow = await start("slowConsumer", [q], "slow-consumer");
       const fast = await start("heavyProducer", [q, HEAVY_ITEMS, HEAVY_BYTES], "fast-producer");
-      await slow.waitFor("ready", { timeoutMs: 5_000 });
-      await fast.waitFor("ready", { timeoutMs: 5_000 });
+      await expectSignal(slow, "ready", 5_000, "start");
+      await expectSignal(fast, "ready", 5_000, "start");
       // The consumer stalls for the first STALL_MS: the slowest consumer there is.
       const mainBefore = rss();
       let mainPeak = mainBefore;
@@ -338,7 +625,7 @@ export const scenarios: Scenario<QueueCell>[] = [
       await joinAll([fast], 15_000, `put its ${HEAVY_ITEMS} items once the consumer started`);
       await q.close();
       await joinConsumers([slow]);
-      if (slow.result !== HEAVY_ITEMS) fail(`the consumer got ${String(slow.result)} items, expected ${HEAVY_ITEMS}`);
+      if (slow.result !== HEAVY_ITEMS) fail(`the consumer got ${brief(slow.result)} items, expected ${HEAVY_ITEMS}`);
       const { rssBefore, stallPeak } = fast.result as { rssBefore: number; stallPeak: number };
       for (const [who, growth] of [
         ["the producer", stallPeak - rssBefore],
@@ -354,51 +641,19 @@ export const scenarios: Scenario<QueueCell>[] = [
     },
   },
   {
-    name: "close-wakes",
-    title: "close() with consumers waiting: all wake, drain what is left, and stop; put after close rejects",
-    async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<number>();
-      const waiters: Proc[] = [];
-      for (let i = 0; i < 3; i++) waiters.push(await start("closeWaiter", [q], `consumer-${i + 1}`));
-      for (const w of waiters) await w.waitFor("ready", { timeoutMs: 5_000 });
-      await sleep(200); // every consumer is now blocked in get() on an empty queue
-      await q.put(1);
-      await q.put(2);
-      await q.close();
-      await joinConsumers(waiters);
-      expectExactlyOnce(
-        waiters.map((w) => ({ name: w.name, items: (w.result as { got: number[] }).got })),
-        [1, 2],
-      );
-      for (const w of waiters) {
-        const { putAfterClose, getAgain } = w.result as Awaited<ReturnType<typeof closeWaiter>>;
-        if (putAfterClose === null) fail(`${w.name}: put() after close() succeeded: a closed queue takes no more items — reject the put`);
-        if (getAgain !== "EOF")
-          fail(`${w.name}: a second get() after EOFError ${getAgain ? `threw ${getAgain}` : "returned an item"}: a closed, drained queue stays at EOF`);
-      }
-      let mainPut: unknown = null;
-      try {
-        await q.put(3, { timeoutMs: 500 });
-      } catch (err) {
-        mainPut = err;
-      }
-      if (mainPut === null) fail("put() after close() succeeded in the process that created the queue: a closed queue takes no more items");
-    },
-  },
-  {
     name: "consumer-crash",
     title: "a consumer killed while waiting in get() does not wedge the others, nor swallow an item",
     deadlineMs: 15_000,
     async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<number>();
+      const q = await makeQueue<number>(cell);
       const first = 5;
       const total = 200;
       const doomed = await start("doomedConsumer", [q, first], "doomed-consumer");
       const prod = await start("gatedProducer", [q, first, total], "producer");
-      await doomed.waitFor("waiting", { timeoutMs: 5_000 });
+      await expectSignal(doomed, "waiting", 5_000, `get the first ${first} items`);
       const survivors: Proc[] = [];
       for (let i = 0; i < 2; i++) survivors.push(await start("consumer", [q], `survivor-${i + 1}`));
-      for (const s of survivors) await s.waitFor("ready", { timeoutMs: 5_000 });
+      for (const s of survivors) await expectSignal(s, "ready", 5_000, "start");
       await sleep(100); // the doomed consumer is blocked in get(), first in line
       doomed.kill();
       await doomed.join({ timeoutMs: 5_000 });
@@ -408,11 +663,11 @@ export const scenarios: Scenario<QueueCell>[] = [
       await q.close();
       await joinConsumers(survivors, " after another consumer had died");
       expectExactlyOnce(
-        survivors.map((s) => ({ name: s.name, items: s.result as number[] })),
+        survivors.map((s) => ({ name: s.name, items: s.result as unknown[] })),
         range(first, total),
-        (item) =>
-          item === first
-            ? ` — it was probably handed to doomed-consumer, which had already died while waiting in get(). When a consumer's process exits, forget the get()s it was waiting in (Node: ReduceContext.onExit; Bun: the socket closes)`
+        (lost) =>
+          lost.includes(first)
+            ? ` — item ${first}, the first put after doomed-consumer died, was probably handed to it: it had died while waiting in get(). When a consumer's process exits, forget the get()s it was waiting in`
             : "",
       );
     },
@@ -422,7 +677,7 @@ export const scenarios: Scenario<QueueCell>[] = [
     title: "items are structured values: multi-byte text, nested objects, 1 MiB Uint8Arrays — intact",
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
-      const q = await cell.createQueue<unknown>();
+      const q = await makeQueue<unknown>(cell);
       const expected = payloads();
       const c = await start("payloadConsumer", [q, expected.length], "consumer");
       const p = await start("payloadProducer", [q], "producer");
@@ -437,48 +692,108 @@ export const scenarios: Scenario<QueueCell>[] = [
   },
 ];
 
-// ---- checks that explain themselves ---------------------------------------------------------
+// ---- checks that explain themselves (exported: any Queue's scenarios may use them) ----------
 
-function expectSequence(got: unknown[], count: number, who: string): void {
-  if (!Array.isArray(got)) fail(`${who} returned ${brief(got)} instead of the list of items it got`);
-  for (let i = 0; i < Math.min(got.length, count); i++) {
-    if (got[i] === i) continue;
-    const dup = got.indexOf(got[i], 0) < i;
-    if (dup) fail(`item ${brief(got[i])} delivered twice (the ${ordinal(i + 1)} get returned it again)`);
-    if (typeof got[i] === "number" && (got[i] as number) > i && !got.includes(i))
-      fail(`item ${i} was lost: ${who} got ${brief(got[i])} where ${i} was due, and never got ${i}`);
-    fail(`items out of order: the ${ordinal(i + 1)} get returned ${brief(got[i])}, expected ${i} — one producer, one consumer: a queue is first in, first out`);
-  }
-  if (got.length < count)
-    fail(`${who} got only ${got.length} of ${count} items: item ${got.length} and later were lost (or close() cut them off before they were drained)`);
-  if (got.length > count) fail(`${who} got ${got.length} items, but only ${count} were put: item ${brief(got[count])} delivered twice`);
+/** The learner's factory made a usable queue (a wrong answer is a fail, not a TypeError). */
+export async function makeQueue<T>(cell: QueueCell, opts?: { maxsize: number }): Promise<Queue<T>> {
+  if (typeof cell?.createQueue !== "function")
+    fail("the file does not export a createQueue() function: the grader calls createQueue(opts?) to make each queue");
+  const q = await cell.createQueue<T>(opts);
+  return expectShape(q, `createQueue(${opts ? `{ maxsize: ${opts.maxsize} }` : ""})`, ["put", "get", "close"]);
 }
 
-function expectExactlyOnce(results: { name: string; items: number[] }[], expected: number[], hint: (item: number) => string = () => ""): void {
-  const seen = new Map<number, string>();
+/** What went wrong with a set of deliveries: the lost, the doubled, the strays — each counted. */
+export function tally(
+  results: { name: string; items: unknown[] }[],
+  expected: unknown[],
+): { lost: unknown[]; twice: Map<unknown, string[]>; strays: [unknown, string][] } {
+  const wanted = new Set(expected);
+  const seen = new Map<unknown, string[]>();
+  const strays: [unknown, string][] = [];
   for (const { name, items } of results) {
-    if (!Array.isArray(items)) fail(`${name} returned ${brief(items)} instead of the list of items it got`);
     for (const item of items) {
-      const before = seen.get(item);
-      if (before !== undefined) fail(`item ${item} delivered twice (to ${before} and ${name}): a get() must take the item out of the queue for good`);
-      seen.set(item, name);
+      if (!wanted.has(item)) strays.push([item, name]);
+      else seen.set(item, [...(seen.get(item) ?? []), name]);
     }
   }
-  const lost = expected.filter((i) => !seen.has(i));
-  if (lost.length) {
-    const first = lost[0] ?? 0;
-    fail(
-      `item ${first} was never delivered${lost.length > 1 ? ` (nor ${lost.length - 1} other${lost.length > 2 ? "s" : ""})` : ""}: ` +
-        `${expected.length} items went in, the consumers got ${seen.size}${hint(first)}`,
+  return { lost: expected.filter((i) => !seen.has(i)), twice: new Map([...seen].filter(([, who]) => who.length > 1)), strays };
+}
+
+/** Every expected item delivered exactly once, whoever got it. `hint` adds what the loss usually means. */
+export function expectExactlyOnce(results: { name: string; items: unknown[] }[], expected: unknown[], hint: (lost: unknown[]) => string = () => ""): void {
+  for (const { name, items } of results) if (!Array.isArray(items)) fail(`${name} returned ${brief(items)} instead of the list of items it got`);
+  const { lost, twice, strays } = tally(results, expected);
+  if (!lost.length && !twice.size && !strays.length) return;
+  const total = results.reduce((n, r) => n + r.items.length, 0);
+  const parts: string[] = [];
+  if (lost.length) parts.push(`${count(lost.length, "item")} lost (never delivered): ${list(lost.map(brief))}`);
+  if (twice.size)
+    parts.push(
+      `${count(twice.size, "item")} delivered more than once: ${list([...twice].map(([item, who]) => `${brief(item)} (to ${who.length === new Set(who).size ? who.join(" and ") : `${who[0]} ${who.length} times`})`))}`,
     );
-  }
-  const stray = [...seen.keys()].find((i) => !expected.includes(i));
-  if (stray !== undefined) fail(`${seen.get(stray)} got item ${stray}, which nobody put in this queue`);
+  if (strays.length) parts.push(`${count(strays.length, "item")} that nobody put: ${list(strays.map(([item, who]) => `${brief(item)} (to ${who})`))}`);
+  const why = twice.size ? " — a get() must take its item out of the queue for good, and no other get() may be handed the same one" : "";
+  fail(`${expected.length} items went in, ${total} came out: ${parts.join("; ")}${why}${lost.length ? hint(lost) : ""}`);
+}
+
+/** One producer, one consumer: exactly 0..count-1, in order. Losses and duplicates are counted first. */
+export function expectSequence(got: unknown[], count: number, who: string): void {
+  if (!Array.isArray(got)) fail(`${who} returned ${brief(got)} instead of the list of items it got`);
+  const expected = range(0, count);
+  const { lost } = tally([{ name: who, items: got }], expected);
+  const tail = lost.length > 0 && lost.every((item, i) => item === count - lost.length + i) && got.length === count - lost.length;
+  expectExactlyOnce([{ name: who, items: got }], expected, () =>
+    tail ? ` — the last ${lost.length === 1 ? "item" : `${lost.length} items`}: did close() cut them off before they were drained?` : "",
+  );
+  const at = got.findIndex((item, i) => item !== i);
+  if (at >= 0)
+    fail(
+      `items out of order: the ${ordinal(at + 1)} get returned ${brief(got[at])}, expected ${at} — one producer, one consumer: a queue is first in, first out`,
+    );
 }
 
 function expectInTime(what: string, ms: number, timeoutMs: number): void {
   if (ms < timeoutMs - 50) fail(`${what} gave up after only ${ms} ms: wait for the whole timeout before giving up`);
-  if (ms > timeoutMs + 700) fail(`${what} took ${ms} ms to give up: check the deadline while waiting, not only when something happens`);
+  if (ms > timeoutMs + slack(700)) fail(`${what} took ${ms} ms to give up: check the deadline while waiting, not only when something happens`);
+}
+
+function expectEmptyInTime(what: string, o: Outcome, timeoutMs: number): void {
+  if (o.kind === "value")
+    fail(`${what} returned ${brief(o.value)} after ${o.ms} ms: with nothing in the queue it must wait, and reject with Empty past its timeout`);
+  if (o.kind === "pending")
+    fail(`${what} was still waiting ${o.ms} ms later: past its timeout it must give up and reject with Empty (Python: get(timeout=…) raises queue.Empty)`);
+  if (o.code === "EOF") fail(`${what} rejected with EOFError, but nobody closed the queue: an empty queue that is still open means Empty past the timeout`);
+  if (o.code !== "EMPTY") fail(`${what} rejected with ${o.text}, not the contract's Empty: callers tell "empty" from other failures by its code`);
+  expectInTime(what, o.ms, timeoutMs);
+}
+
+function expectEmptyNow(what: string, o: Outcome): void {
+  if (o.kind === "pending")
+    fail(
+      `${what} was still waiting after ${o.ms} ms: timeoutMs 0 means "don't wait" — reject with Empty at once (Python: get_nowait()). ` +
+        'Is 0 taken for "no timeout"? (`if (timeoutMs)` is false for 0: test `timeoutMs !== undefined`)',
+    );
+  if (o.kind === "value") fail(`${what} returned ${brief(o.value)}: nothing was ever put — it must reject with Empty`);
+  if (o.code !== "EMPTY") fail(`${what} rejected with ${o.text}, not the contract's Empty`);
+  if (o.ms > slack(AT_ONCE_MS)) fail(`${what} took ${o.ms} ms to reject: timeoutMs 0 means answer at once`);
+}
+
+function expectRejectedAfterClose(what: string, o: Outcome): void {
+  if (o.kind === "value") fail(`${what} succeeded: a closed queue takes no more items — reject the put with EOFError (Python: ValueError "Queue is closed")`);
+  if (o.kind === "pending") fail(`${what} was still waiting after ${o.ms} ms: a closed queue takes no more items — reject at once with EOFError`);
+  if (o.code !== "EOF") fail(`${what} rejected with ${o.text}: the contract's error for a closed queue is EOFError`);
+}
+
+/** Every process listed used at most IDLE_CPU_SHARE of a core while it (or others) only waited. */
+function expectIdle(samples: { who: string; cpuMs: number; ms: number }[], during: string): void {
+  const worst = samples.map((s) => ({ ...s, share: s.cpuMs / Math.max(1, s.ms) })).sort((a, b) => b.share - a.share)[0];
+  if (!worst || worst.share <= IDLE_CPU_SHARE) return;
+  const deno = process.versions.deno !== undefined;
+  fail(
+    `${during}, ${deno ? "the workers together (Deno counts one process)" : worst.who} used ${round(worst.cpuMs)} ms of CPU in ${round(worst.ms)} ms — ` +
+      `${Math.round(worst.share * 100)} % of a core (a waiting queue uses under ${Math.round(IDLE_CPU_SHARE * 100)} %). Waiting must sleep until something happens (an item, room, close(), the timeout), ` +
+      "not check again and again in a loop.",
+  );
 }
 
 /** Join consumers after close(): each must end within the grace period, or it is still blocked. */
@@ -493,13 +808,28 @@ async function joinConsumers(consumers: Proc[], context = ""): Promise<void> {
       );
     }
   }
-  await joinAll(consumers, 0);
+  expectFinished(consumers);
 }
 
-/** A start barrier: every process is up before the producers begin. */
-async function startTogether(procs: Proc[]): Promise<void> {
-  for (const p of procs) await p.waitFor("ready", { timeoutMs: 10_000 });
-  for (const p of procs) await p.notify("go");
+/** Wait for a worker's signal; if it ended instead, say how (its fail, crash or exit). */
+async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: string): Promise<void> {
+  try {
+    await p.waitFor(what, { timeoutMs });
+  } catch {
+    if (p.exitCode !== null) expectFinished([p]);
+    fail(`${p.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+  }
+}
+
+/** Joins `p` within `ms`; false if it is still running. */
+async function settleOne(p: Proc, ms: number): Promise<boolean> {
+  return (await p.join({ timeoutMs: ms })) !== null;
+}
+
+async function admitted(producers: Proc[]): Promise<Proc[]> {
+  const out: Proc[] = [];
+  for (const p of producers) if (await signalled(p, "admitted")) out.push(p);
+  return out;
 }
 
 async function signalled(p: Proc, what: string): Promise<boolean> {
@@ -509,6 +839,22 @@ async function signalled(p: Proc, what: string): Promise<boolean> {
   } catch {
     return false;
   }
+}
+
+function count(n: number, what: string): string {
+  return `${fmt(n)} ${what}${n === 1 ? "" : "s"}`;
+}
+
+/** "1, 2 and 3", or the first few and how many more. */
+function list(xs: string[]): string {
+  const shown = xs.slice(0, 5);
+  const more = xs.length - shown.length;
+  if (more > 0) return `${shown.join(", ")} and ${fmt(more)} more`;
+  return shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : (shown[0] ?? "");
+}
+
+function round(ms: number): number {
+  return Math.round(ms);
 }
 
 // ---- values ----------------------------------------------------------------------------------
@@ -563,28 +909,6 @@ function kindOf(x: unknown): string {
   return typeof x === "object" && x !== null ? "an object" : `the ${typeof x} ${String(x)}`;
 }
 
-function brief(x: unknown): string {
-  if (x instanceof Uint8Array) return `Uint8Array(${x.length})`;
-  const s = typeof x === "string" ? JSON.stringify(x) : (JSON.stringify(x) ?? String(x));
-  return s.length > 40 ? `${s.slice(0, 37)}…` : s;
-}
-
-function describe(err: unknown): string {
-  return err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-}
-
 function rss(): number {
   return process.memoryUsage().rss;
-}
-
-function mib(bytes: number): string {
-  return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
-}
-
-function range(from: number, to: number): number[] {
-  return Array.from({ length: to - from }, (_, i) => from + i);
-}
-
-function ordinal(n: number): string {
-  return `${n}${n % 10 === 1 && n % 100 !== 11 ? "st" : n % 10 === 2 && n % 100 !== 12 ? "nd" : n % 10 === 3 && n % 100 !== 13 ? "rd" : "th"}`;
 }

@@ -6,7 +6,7 @@
 // Items travel as structured-clone bytes (bun:jsc serialize), which the server stores as they are.
 // When a connection closes (its process exited, or was killed), the server's forget(conn) is called.
 // Fast paths: an unbounded put() resolves at once (one SYNC before the process exits makes sure
-// every put landed), and a get() answer carries every ready item, up to a batch, for the next get()s.
+// every put landed), and a get() answer on an unbounded queue carries every ready item, up to a batch.
 import { deserialize, serialize } from "bun:jsc";
 import { unlinkSync } from "node:fs";
 import { Empty, EOFError, Full, type Queue } from "@workshop/contracts";
@@ -165,7 +165,8 @@ class ServedQueue<T> implements Queue<T> {
                 id,
                 server.put(socket, body, timeoutMs).then(() => undefined),
               );
-            else if (op === GET) void reply(id, server.get(socket, BATCH_ITEMS, timeoutMs));
+            else if (op === GET)
+              void reply(id, server.get(socket, maxsize > 0 ? 1 : BATCH_ITEMS, timeoutMs)); // bounded: one, or a batch would make room early
             else if (op === CLOSE) {
               server.close();
               writer.frame(OK, id, 0);

@@ -77,10 +77,13 @@ export class Ring {
     this.h[COUNT]! += 1;
   }
 
-  /** Take the oldest item out of the ring (COUNT > 0), plus a few more into `prefetched`. */
+  /**
+   * Take the oldest item out of the ring (COUNT > 0) — plus, if the queue is unbounded, a few more
+   * into `prefetched`. (Not when bounded: an item taken out early would make room before it is got.)
+   */
   protected takeFrames(): Uint8Array {
     const first = this.readFrame();
-    for (let taken = first.length; this.h[COUNT]! > 0 && this.prefetched.length < PREFETCH_ITEMS && taken < PREFETCH_BYTES; ) {
+    for (let taken = first.length; this.maxsize <= 0 && this.h[COUNT]! > 0 && this.prefetched.length < PREFETCH_ITEMS && taken < PREFETCH_BYTES; ) {
       const more = this.readFrame();
       this.prefetched.push(more);
       taken += more.length;

@@ -5,7 +5,7 @@
 // Two tricks make it fast: an unbounded put() does not wait for an answer (puts travel in
 // batches, flushed before the child exits — Python joins its queue's feeder thread for the same
 // reason), and a get() answer carries every item that is ready (up to a batch), which the child
-// keeps for its next get()s.
+// keeps for its next get()s (unbounded queues only: a bounded one counts every item until it is got).
 import { Empty, EOFError, Full, type Queue } from "@workshop/contracts";
 import { beforeExit, type Channel, currentProcess, type ReduceContext, type Reduction, reduce, registerReviver } from "@workshop/process";
 
@@ -64,6 +64,11 @@ class BrokerQueue<T> implements Queue<T> {
   }
 
   // Handing the queue to a child: serve that child's requests on a tagged channel.
+  /** Items per get() answer: a batch when unbounded; one when bounded, since an item in a child's batch has left the queue and made room. */
+  private get batch(): number {
+    return this.maxsize > 0 ? 1 : BATCH;
+  }
+
   [reduce](ctx: ReduceContext): Reduction {
     const who = ctx.child.id;
     const channel = ctx.channel(this.tag);
@@ -83,7 +88,7 @@ class BrokerQueue<T> implements Queue<T> {
             req.id,
             this.broker.put(who, req.items[0], req.timeoutMs).then(() => undefined),
           );
-      } else if (req.op === "get") void answer(req.id, this.broker.get(who, BATCH, req.timeoutMs));
+      } else if (req.op === "get") void answer(req.id, this.broker.get(who, this.batch, req.timeoutMs));
       else {
         if (req.op === "close") this.closeBroker();
         channel.send({ id: req.id } satisfies Reply); // close or sync: messages are handled in order

@@ -22,26 +22,27 @@ export const strings = {
   noLesson: "(this chapter has no README.md yet)",
   grading: "grading…",
   waitingForSave: "Waiting for you to save the file…",
-  scenarioCount: (passed: number, total: number) => `${passed}/${total} scenarios pass`,
   solved: (cell: string) => `${cell} is solved. Well done!`,
   offerNext: (next: string) => `Press n for the next cell: ${next}.`,
   allSolved: "Every cell of your track is solved. Try another track with `npm start -- track`.",
-  firstFailure: "What went wrong",
-  whereLabel: "at",
-  yourOutput: "your code printed (not the grader)",
-  runtimeOutput: "the runtime printed",
-  workersLabel: "what each process was doing",
   timelineTitle: (scenario: string) => `timeline of ${scenario} (one column per process)`,
   noTimeline: "No timeline yet: grade a failing scenario first.",
   staleSolved: "passed before, but the file changed since",
-  cancelledRun: "(restarted: the file changed while it ran)",
+  gradeCancelled: (cell: string) => `The grading of ${cell} was cancelled: you left it before it finished (\`g\` there grades it again).`,
+  repeating: (runs: number) => `grading ${runs} times…`,
+  pollingFallback:
+    "Your saves reach the disk, but no file event arrived (a WSL Windows drive, a network drive or a container mount?): checking the file every 0.3 s instead. `npm start -- --poll` starts that way.",
+  polling: "Checking the file for changes every 0.3 s (--poll).",
+  watchNeedsTerminal: (cell: string) =>
+    `Watch mode needs a terminal. \`npm start -- grade ${cell}\` grades it once; \`npm start -- hint ${cell}\` gives a hint.`,
 
   // keys
-  keysLine: "h/H hints · l list · n/p cell · r reset · s solution · d demo · t timeline · q quit",
-  keysNarrow: "h H l n p r s d t q — press ? for help",
+  keysLine: "h/H hints · g/G grade (×10) · l list · n/p cell · r reset · s solution · d demo · t timeline · q quit",
+  keysNarrow: "h H g G l n p r s d t q — press ? for help",
   keysHelp: [
     "h  next hint (one at a time)",
     "H  every hint seen so far again",
+    "g  grade again now         G  grade 10 times (passed 9/10?)",
     "l  list with progress",
     "n  next cell        p  previous cell",
     "r  reset the starter (keeps a backup)",
@@ -72,9 +73,17 @@ export const strings = {
   backedUp: (path: string) => `Your previous file is saved at ${path}`,
   resetNeedsYes: "Without a terminal nobody can confirm: add --yes to reset.",
   noPristine: (file: string, why: string) => `Could not find the pristine version of ${file} in git: ${why}`,
+  cannotWrite: (file: string, code: string) =>
+    code === "EACCES" || code === "EPERM"
+      ? `Could not write ${file}: it is read-only (${code}). Make it writable (\`chmod u+w ${file}\`) and reset again; nothing was changed.`
+      : code === "EROFS"
+        ? `Could not write ${file}: it is on a read-only file system (${code}); nothing was changed.`
+        : `Could not write ${file} (${code}); nothing was changed.`,
+  cannotBackUp: (file: string, code: string) => `Could not back up ${file} before resetting it (${code}), so it was left as it is.`,
 
   // solution
   confirmSpoiler: "Show the diff from your file to the solution? (spoilers!)",
+  solutionNeedsYes: "Without a terminal nobody can confirm: add --yes to see the solution (spoilers).",
   diffTitle: (from: string, to: string) => `--- ${from} (yours)\n+++ ${to} (solution)`,
   sameAsSolution: "Your file is identical to the solution.",
 
@@ -94,13 +103,14 @@ export const strings = {
   usage: "Usage: npm start -- <command> [options]   (a <cell> is e.g. 01-lock/deno)",
   commandsTitle: "Commands:",
   commands: [
-    ["(none)", "watch mode in a terminal; elsewhere, the list"],
+    ["(none) [--poll]", "watch mode in a terminal; elsewhere, the list"],
+    ["<cell> [--poll]", "watch mode on that cell (--poll: check the file, no file events)"],
     ["list [--grade]", "every cell's status (--grade: re-grade them first)"],
     ["next", "the first unsolved cell of your track"],
     ["hint <cell> [--all]", "the next hint (--all: every hint seen so far)"],
-    ["grade <cell>", "grade once; exit 0 only if every scenario passes"],
+    ["grade <cell> [--repeat N]", "grade (N times); exit 0 only if every scenario passes"],
     ["demo <cell> [--solution]", "run demo.ts on your starter (or on the solution)"],
-    ["solution <cell> [--yes]", "the diff from your file to the solution (spoilers)"],
+    ["solution <cell> [--yes]", "the diff to the solution (spoilers; --yes without a terminal)"],
     ["reset <cell> [--yes]", "put back the pristine starter (yours backed up)"],
     ["track [node|deno|bun|all]", "show or change your track"],
     ["help", "this list (also --help, -h)"],
@@ -109,6 +119,8 @@ export const strings = {
 
   // errors
   unknownCell: (id: string, known: string[]) => `No cell "${id}". Cells: ${known.join(", ")}`,
-  progressRebuilt: (path: string) => `The progress file was unreadable; started afresh (the old one is at ${path}).`,
+  progressRebuilt: (path: string) => `Your progress file was unreadable, so your solved marks, hints seen and track start afresh; the old file is at ${path}.`,
+  badRepeat: (v: string) => `--repeat takes a whole number above 0, not "${v}"`,
+  badSeed: (v: string) => `--seed takes a whole number, not "${v}"`,
   unknownTrack: (t: string) => `Unknown track "${t}": use node, deno, bun or all.`,
 } as const;

@@ -1,7 +1,7 @@
+import { wrap } from "@workshop/harness";
 import { expect, test } from "vitest";
 import { neighbour, nextUnsolved } from "../src/state/cells.ts";
 import { summarise } from "../src/state/lesson.ts";
-import { wrap } from "../src/ui/wrap.ts";
 
 const list = ["01-lock/node", "01-lock/deno", "02-pipe/node"].map((id) => ({ id }));
 

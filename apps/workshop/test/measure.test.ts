@@ -43,7 +43,7 @@ test.runIf(on)("save → verdict for each lock cell, and startup", { timeout: 18
     const savedAt = performance.now();
     writeFileSync(join(dir, "starter.ts"), readFileSync(join(dir, "solution.ts")));
     await app.waitFor((screen) => !screen.includes("scenarios pass"), 5_000); // the save cleared the screen
-    await app.waitFor(/[✓✗⧗] /, 30_000); // the first scenario's verdict
+    await app.waitFor(/^ {2}[✓✗⧗↻⋯↯⇥▲!–] /m, 30_000); // the first scenario's verdict
     const first = performance.now() - savedAt;
     await app.waitFor(`${id} is solved`, 30_000);
     figures.push(`save → verdict ${id}: first scenario ${Math.round(first)} ms, every scenario ${Math.round(performance.now() - savedAt)} ms`);

@@ -1,10 +1,9 @@
-// The small print of the verdict, the wrap and the diff (NO_COLOR-free: the checks strip escapes).
+// The small print of the report (the harness's, as the app shows it), the wrap and the diff. The
+// checks strip escapes, so they hold with colour on or off.
 import { stripVTControlCharacters as plain } from "node:util";
-import type { Verdict, WorkerReport } from "@workshop/harness";
+import { STATUS, scenarioLine, type Verdict, type WorkerReport, waitingText, workerLine, wrap } from "@workshop/harness";
 import { expect, test } from "vitest";
 import { renderDiff } from "../src/ui/diff.ts";
-import { scenarioLine, waitingText, workerLine } from "../src/ui/verdict.ts";
-import { wrap } from "../src/ui/wrap.ts";
 
 const worker = (w: Partial<WorkerReport>): WorkerReport => ({ id: "w1", name: "w1", exitCode: 0, last: [], ...w });
 
@@ -42,9 +41,24 @@ test("wrap never breaks inside a duration", () => {
   }
 });
 
+test("wrap ends, and keeps to the width, when a line's own indent is as wide as the terminal (a caret under a long source line)", () => {
+  expect(wrap(`${" ".repeat(100)}^`, 80, "  ")).toHaveLength(1);
+  const caret = `${" ".repeat(130)}^^^^`;
+  const source = `    at ${"x".repeat(150)} (file.ts:12:3)`;
+  for (let columns = 20; columns <= 130; columns++) {
+    for (const indent of ["", "  ", "    "]) {
+      for (const text of [caret, source, `${caret}\n${source}`, " ".repeat(columns), `${"\t".repeat(40)}x`]) {
+        const lines = wrap(text, columns, indent);
+        for (const l of lines) expect(l.length, `${columns} ${JSON.stringify(l)}`).toBeLessThanOrEqual(Math.max(columns, indent.length + 10));
+        expect(lines.join("").replace(/\s/g, ""), String(columns)).toBe(text.replace(/\s/g, ""));
+      }
+    }
+  }
+});
+
 test("a scenario's duration is never split from its line end", () => {
-  const v = { title: "x".repeat(73), status: "fail", durationMs: 2249 } as Verdict; // 80 columns outside a terminal
-  const lines = plain(scenarioLine(v)).split("\n");
+  const v = { title: "x".repeat(73), status: "fail", durationMs: 2249 } as Verdict;
+  const lines = plain(scenarioLine(v, { width: 80 })).split("\n");
   expect(lines.some((l) => l.includes("(2249 ms)"))).toBe(true);
   for (const l of lines) expect(l.length).toBeLessThanOrEqual(80);
 });
@@ -52,4 +66,15 @@ test("a scenario's duration is never split from its line end", () => {
 test("the solution diff has both headers: yours, then the solution", () => {
   const lines = plain(renderDiff("a/starter.ts", "one\ntwo\n", "a/solution.ts", "one\n2\n")!).split("\n");
   expect(lines.slice(0, 3)).toEqual(["--- a/starter.ts (yours)", "+++ a/solution.ts (solution)", "@@ -1,2 +1,2 @@"]);
+});
+
+test("every status has its own mark and its own words", () => {
+  const marks = Object.values(STATUS).map((s) => s.mark);
+  const words = Object.values(STATUS).map((s) => s.words);
+  expect(new Set(marks).size).toBe(marks.length);
+  expect(new Set(words).size).toBe(words.length);
+  expect(STATUS.busy.words).toBe("busy, not waiting: a loop that never yields");
+  expect(STATUS.loading.words).toBe("never finished loading");
+  expect(STATUS.exited.words).toBe("exited early");
+  expect(STATUS.oom.words).toBe("out of memory");
 });

@@ -8,12 +8,12 @@ import { readProgress } from "../state/progress.ts";
 import { renderList } from "../ui/list.ts";
 import { paint } from "../ui/terminal.ts";
 
-export async function listCommand(opts: { grade?: boolean; current?: string } = {}): Promise<string> {
+export async function listCommand(opts: { grade?: boolean; current?: string; write?: (s: string) => void } = {}): Promise<string> {
   const all = cells();
   if (opts.grade) {
     for (const c of all) {
       const g = await gradeStarter(STATE_DIR, c);
-      process.stdout.write(`${c.id} ${g.passed ? paint.green("✓") : paint.red("✗")}\n`);
+      opts.write?.(`${c.id} ${g.passed ? paint.green("✓") : paint.red("✗")}\n`);
     }
   }
   const progress = readProgress(STATE_DIR);

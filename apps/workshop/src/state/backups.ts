@@ -1,5 +1,6 @@
-// Learner work is never lost: the ONLY way the app writes a starter is `replaceStarter`, which
-// first copies the current file to .workshop/backups/<chapter>/<runtime>/<time>-starter.ts.
+// Learner work is never lost: the app writes a starter only through `replaceStarter` (or, in reset,
+// `backup` then `writeStarter`), which first copies the current file to
+// .workshop/backups/<chapter>/<runtime>/<time>-starter.ts.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { stamp } from "./progress.ts";
@@ -19,8 +20,13 @@ export function backup(stateDir: string, cellId: string, file: string, at = new 
 /** Back up, then write. Returns where the backup went. */
 export function replaceStarter(stateDir: string, cellId: string, file: string, content: string): string | undefined {
   const saved = backup(stateDir, cellId, file);
-  writeFileSync(file, content);
+  writeStarter(file, content);
   return saved;
+}
+
+/** The write itself: only after `backup` (reset calls them one by one, to say which one failed). */
+export function writeStarter(file: string, content: string): void {
+  writeFileSync(file, content);
 }
 
 export function backupsOf(stateDir: string, cellId: string): string[] {

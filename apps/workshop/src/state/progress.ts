@@ -31,8 +31,17 @@ export const emptyProgress = (): Progress => ({ version: 1, solved: {}, hintsSee
 
 export const progressFile = (stateDir: string) => join(stateDir, "progress.json");
 
+/**
+ * Who is told when an unreadable progress file is set aside (every command says so, with where
+ * the old one went): the CLI and watch mode set this; a caller may also pass its own.
+ */
+let rebuiltListener: ((setAside: string) => void) | undefined;
+export function onProgressRebuilt(listener: ((setAside: string) => void) | undefined): void {
+  rebuiltListener = listener;
+}
+
 /** Read the progress; anything unreadable is moved aside (`.broken-<time>`) and replaced by empty. */
-export function readProgress(stateDir: string, onRebuilt?: (setAside: string) => void): Progress {
+export function readProgress(stateDir: string, onRebuilt: ((setAside: string) => void) | undefined = rebuiltListener): Progress {
   const file = progressFile(stateDir);
   if (!existsSync(file)) return emptyProgress();
   try {
@@ -50,7 +59,11 @@ export function readProgress(stateDir: string, onRebuilt?: (setAside: string) =>
 }
 
 /** Apply one change to the freshest progress on disk and write it atomically (temp file + rename). */
-export async function updateProgress(stateDir: string, change: (p: Progress) => void, onRebuilt?: (setAside: string) => void): Promise<Progress> {
+export async function updateProgress(
+  stateDir: string,
+  change: (p: Progress) => void,
+  onRebuilt: ((setAside: string) => void) | undefined = rebuiltListener,
+): Promise<Progress> {
   mkdirSync(stateDir, { recursive: true });
   return withFileLock(join(stateDir, "progress.lock"), () => {
     const progress = readProgress(stateDir, onRebuilt);

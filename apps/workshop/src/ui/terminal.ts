@@ -1,13 +1,13 @@
 // The terminal we draw on: colours (off with NO_COLOR or when not a terminal), width (learners use
-// narrow split panes: everything wraps to it) and whether anyone is there to press keys.
+// narrow split panes: everything wraps to it) and whether anyone is there to press keys. These are
+// the only things the app adds to the harness's report (report.ts renders the verdicts).
 import { stripVTControlCharacters } from "node:util";
-import type { Paint } from "@workshop/harness";
+import { type Paint, rule as reportRule, type Style } from "@workshop/harness";
 import pc from "picocolors";
-import { fitLine } from "./wrap.ts";
 
 const colours = pc.createColors(pc.isColorSupported && !process.env.NO_COLOR);
 
-export const paint: Paint & { cyan(s: string): string; magenta(s: string): string; inverse(s: string): string } = {
+export const paint: Paint & { inverse(s: string): string } = {
   red: colours.red,
   green: colours.green,
   yellow: colours.yellow,
@@ -25,6 +25,13 @@ export const plainIfNoColour = (text: string) => (colourOn() ? text : stripVTCon
 
 export const width = () => Math.max(40, Math.min(process.stdout.columns || 80, 120));
 
+/** How the harness's report should look here: our colours, our width, our replay command. */
+export const reportStyle = (): Style => ({
+  paint,
+  width: width(),
+  replay: (seed, cell) => `\`npm start -- grade ${cell} --seed ${seed}\``,
+});
+
 /** Interactive only with a terminal on both ends and not in CI: otherwise never wait on input. */
 export const interactive = () => Boolean(process.stdin.isTTY && process.stdout.isTTY) && !isCI();
 const isCI = () => Boolean(process.env.CI && process.env.CI !== "false" && process.env.CI !== "0");
@@ -32,8 +39,4 @@ const isCI = () => Boolean(process.env.CI && process.env.CI !== "false" && proce
 // Clears the screen but not the scrollback: the learner can scroll up to earlier verdicts.
 export const clearScreen = () => process.stdout.write("\x1b[2J\x1b[H");
 
-export function rule(title = ""): string {
-  const fitted = fitLine(title, width() - 6);
-  const line = "─".repeat(Math.max(0, width() - fitted.length - 4));
-  return paint.dim(title ? `── ${fitted} ${line}` : "─".repeat(width()));
-}
+export const rule = (title = "") => reportRule(title, reportStyle());

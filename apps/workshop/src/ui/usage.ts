@@ -1,8 +1,9 @@
 // `npm start -- help` and what follows an unknown command: every command with its arguments and
 // one line of what it does (cac's own help cannot name the default command, so it is not used).
+
+import { wrap } from "@workshop/harness";
 import { strings } from "../strings.ts";
 import { paint, width } from "./terminal.ts";
-import { wrap } from "./wrap.ts";
 
 /** One row per command; a description too long for the terminal wraps under itself. */
 export function commandList(): string[] {

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type IPty, spawn } from "@lydell/node-pty";
 import xterm from "@xterm/headless";
+import { patience } from "./patience.ts";
 
 /** Set in the app's environment, inherited by everything it starts: how leftovers are found. */
 const MARK = "WORKSHOP_E2E_ROOT";
@@ -64,7 +65,7 @@ export function startApp(root: string, opts: { cols?: number; rows?: number; env
     transcript,
     exited,
     press: (keys) => pty.write(keys),
-    async waitFor(pattern, timeoutMs = 10_000, from = "screen") {
+    async waitFor(pattern, timeoutMs = patience(30_000), from = "screen") {
       const started = performance.now();
       const matches = () => {
         const text = from === "screen" ? screen() : transcript();
@@ -87,7 +88,7 @@ export function startApp(root: string, opts: { cols?: number; rows?: number; env
         } catch {
           pty.kill("SIGKILL");
         }
-        await Promise.race([exited, new Promise((r) => setTimeout(r, 3000))]);
+        await Promise.race([exited, new Promise((r) => setTimeout(r, patience(5_000)))]);
       }
       term.dispose();
     },

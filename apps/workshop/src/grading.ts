@@ -8,7 +8,6 @@ import {
   type Cell,
   CellReport,
   everyScenarioPasses,
-  type GradeOptions,
   gradeCell,
   repoPath,
   reportStrings,
@@ -65,9 +64,8 @@ export async function gradeStarter(stateDir: string, c: Cell, opts: GradeStarter
       target: "starter",
       signal: opts.signal,
       onVerdict: opts.onVerdict,
-      // Until GradeOptions has it, `seed` rides along untyped; gradeCell passes it on once it does.
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    } as GradeOptions);
+      seed: opts.seed,
+    });
     runs.push(verdicts);
     opts.onRun?.(n, verdicts);
   }

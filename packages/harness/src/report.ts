@@ -10,14 +10,14 @@ import { REPO } from "./cells.ts";
 import { BUDGET, Budget, clipLines, summarisePayloads } from "./report/budget.ts";
 import { passes } from "./report/passes.ts";
 import { clipped, report, STATUS, summary } from "./report/strings.ts";
-import type { TypeProblem } from "./report/types.ts";
 import { fitLine, wrap } from "./report/wrap.ts";
+import type { TypeProblem } from "./typecheck.ts";
 import type { Status, Verdict, WorkerReport } from "./verdict.ts";
 
 export { BUDGET, Budget, clipLines, summarisePayloads } from "./report/budget.ts";
 export { everyScenarioPasses, passes } from "./report/passes.ts";
 export { STATUS } from "./report/strings.ts";
-export { startTypeCheck, type TypeProblem } from "./report/types.ts";
+export { startTypeCheck } from "./report/types.ts";
 export { fitLine, wrap } from "./report/wrap.ts";
 export { type GradeRecord, jsonReport, junitReport, type RecordedCell, records } from "./reporters/records.ts";
 
@@ -65,8 +65,8 @@ export function scenarioLine(v: Verdict, style?: Style): string {
   const s = STATUS[v.status];
   const colour = colourOf(v.status, paint);
   const note =
-    v.status === "skipped"
-      ? `${s.words}: ${v.message ?? ""}`.trim()
+    v.status === "skipped" || v.status === "notrun"
+      ? `${s.words}: ${(v.message ?? "").replace(/^not run: /, "")}`.trim()
       : v.status === "pass" || v.status === "fail"
         ? v.status === "pass" && v.accidental
           ? report.accidental
@@ -74,8 +74,9 @@ export function scenarioLine(v: Verdict, style?: Style): string {
         : s.words;
   const lines = wrap(summarisePayloads(v.title), width, "    ");
   lines[0] = `  ${colour(s.mark)} ${lines[0]!.trimStart()}`;
-  const time = v.status === "skipped" ? "" : `(${v.durationMs} ms)`;
-  if (v.status === "skipped") return paint.dim([...lines, ...(note ? wrap(note, width, "    ") : [])].join("\n"));
+  const time = v.status === "skipped" || v.status === "notrun" ? "" : `(${v.durationMs} ms)`;
+  // Skipped (counts as passing) and not run (an earlier verdict says why): dim, with their reason.
+  if (v.status === "skipped" || v.status === "notrun") return paint.dim([...lines, ...(note ? wrap(note, width, "    ") : [])].join("\n"));
   if (note) {
     // Status words after a dash, then the time; both wrap under the title when they do not fit.
     const tail = `— ${note} ${time}`;

@@ -4,7 +4,7 @@
 // A cell's type check starts with its grading and is reported when it comes.
 import { existsSync } from "node:fs";
 import { type Cell, repoPath, type Target, targetFile } from "../cells.ts";
-import { type GradeOptions, gradeCell, scenariosOf } from "../grade.ts";
+import { gradeCell, scenariosOf } from "../grade.ts";
 import { type CellOutcome, CellReport, runLine, type Style } from "../report.ts";
 import type { RecordedCell } from "../reporters/records.ts";
 import type { Verdict } from "../verdict.ts";
@@ -74,9 +74,8 @@ async function gradeOne(cell: Cell, opts: ManyOptions, write: (text: string | un
       target: opts.target,
       concurrency: opts.cells.length === 1 ? 2 : 1,
       onVerdict: (v) => repeat === 1 && write(rep.scenario(v)),
-      // Until GradeOptions has it, `seed` rides along untyped; gradeCell passes it on once it does.
-      ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    } as GradeOptions);
+      seed: opts.seed,
+    });
     runs.push(verdicts);
     if (repeat > 1) write(rep.note(runLine(n, repeat, verdicts, total, opts.style)));
   }

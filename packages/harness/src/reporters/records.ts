@@ -4,7 +4,7 @@
 import junit from "junit-report-builder";
 import { summarisePayloads } from "../report/budget.ts";
 import { passes } from "../report/passes.ts";
-import type { TypeProblem } from "../report/types.ts";
+import type { TypeProblem } from "../typecheck.ts";
 import type { Status, Verdict } from "../verdict.ts";
 
 /** A message in a record is at most this long (the terminal's whole cell budget is 32 KB). */

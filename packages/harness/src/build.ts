@@ -8,6 +8,7 @@ import { join } from "node:path";
 import { build } from "esbuild";
 import { REPO } from "./cells.ts";
 import { removeAtExit } from "./groups.ts";
+import { forgetMaps } from "./source-maps.ts";
 
 export interface NodeBuild {
   dir: string;
@@ -28,6 +29,7 @@ export async function buildForNode(scenarioFile: string, cellFile: string): Prom
 
   const dir = join(ROOT, String(cache.size));
   mkdirSync(dir, { recursive: true });
+  forgetMaps(dir);
   const result = await build({
     entryPoints: {
       runner: join(REPO, "packages/harness/src/runner.ts"),
@@ -41,7 +43,8 @@ export async function buildForNode(scenarioFile: string, cellFile: string): Prom
     format: "esm",
     platform: "node",
     target: "node20",
-    sourcemap: "inline",
+    // Maps beside the bundles, not inline and not applied by Node: see source-maps.ts.
+    sourcemap: "external",
     metafile: true,
     logLevel: "silent",
     absWorkingDir: REPO,

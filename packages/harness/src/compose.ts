@@ -6,7 +6,8 @@ import { readFileSync } from "node:fs";
 import type { JournalLine } from "@workshop/process/journal";
 import { repoPath } from "./cells.ts";
 import { whereInWorkshop } from "./scenario.ts";
-import type { RunnerResult, Status, Verdict, WorkerReport } from "./verdict.ts";
+import { mapBuiltPositions } from "./source-maps.ts";
+import { LOADING_OP, type RunnerResult, type Status, type Timing, type Verdict, type WorkerReport } from "./verdict.ts";
 
 const EVENTS_CAP = 5000;
 const LAST_PER_WORKER = 5;
@@ -36,11 +37,14 @@ export interface RunFacts {
   journal: JournalLine[];
   /** Peak resident memory per worker id, as the watchdog saw it. */
   peakRss?: Map<string, number>;
+  /** Epoch ms: when the runtime was spawned and when its group was gone; how long bundling took. */
+  clock?: { buildMs: number; spawnedAt: number; closedAt: number };
 }
 
 type Fault = Extract<JournalLine, { k: "fault" }>;
 
-export function composeVerdict(f: RunFacts): Verdict {
+export function composeVerdict(facts: RunFacts): Verdict {
+  const f = mapPositions(facts);
   const endedAt = Date.now(); // composed right after the run ended (journal times are epoch ms too)
   const workers = workerReports(f.journal, endedAt, f.peakRss);
   const output = f.journal.flatMap((l) => (l.k === "log" ? [{ worker: l.w, stream: l.stream, text: l.text }] : []));
@@ -56,6 +60,7 @@ export function composeVerdict(f: RunFacts): Verdict {
     output,
     events,
     runtimeOutput: f.runtimeOutput,
+    timing: f.clock && timing(f.journal, f.clock),
   };
   const faults = f.journal.filter((l): l is Fault => l.k === "fault");
   const verdict = (status: Status, message: string, stack?: string): Verdict => ({
@@ -87,7 +92,7 @@ export function composeVerdict(f: RunFacts): Verdict {
     const inside = stop.workers.map((id) => workers.find((w) => w.id === id)?.waiting).find(Boolean);
     return verdict(
       "busy",
-      `busy, not waiting: ${who(stop.workers, workers)} kept ${Math.round(stop.share * 100)}% of a core busy for ${seconds(stop.quietMs)}${inside ? ` inside ${inside.replace(/ \(for .*\)$/, "")}` : ""}, and no process made any progress. ` +
+      `busy, not waiting: for ${seconds(stop.quietMs)} no process made any progress, while ${who(stop.workers, workers)} kept a core busy${inside ? ` inside ${inside.replace(/ \(for .*\)$/, "")}` : ""} (running, or ready to run, ${Math.min(100, Math.round(stop.share * 100))}% of the time). ` +
         "A loop that never yields: it polls again and again instead of waiting for an event (or sleeping between tries), so nothing else gets to run.",
     );
   }
@@ -113,6 +118,47 @@ export function composeVerdict(f: RunFacts): Verdict {
   }
   if (f.result.status === "pass") return { ...base, status: "pass", data: f.result.data };
   return { ...verdict(f.result.status, f.result.message ?? "failed", f.result.stack), data: f.result.data };
+}
+
+/** Node cells ran as bundles: every position a learner may read points at the .ts source instead. */
+function mapPositions(f: RunFacts): RunFacts {
+  if (!f.runtimeOutput.includes("workshop-build") && !f.result?.stack?.includes("workshop-build") && !f.journal.some((l) => l.k === "fault" || l.k === "log")) {
+    return f;
+  }
+  const result = f.result && { ...f.result, message: mapBuiltPositions(f.result.message), stack: mapBuiltPositions(f.result.stack) };
+  const journal = f.journal.map((l) =>
+    l.k === "fault"
+      ? { ...l, message: mapBuiltPositions(l.message), stack: mapBuiltPositions(l.stack) }
+      : l.k === "log"
+        ? { ...l, text: mapBuiltPositions(l.text) }
+        : l,
+  );
+  return { ...f, result, journal, runtimeOutput: mapBuiltPositions(f.runtimeOutput) };
+}
+
+/** Where the time of a run went, from the journal's timestamps (epoch ms, like the clock). */
+function timing(journal: JournalLine[], clock: { buildMs: number; spawnedAt: number; closedAt: number }): Timing {
+  const first = journal[0]?.t ?? clock.closedAt;
+  const last = journal.at(-1)?.t ?? clock.closedAt;
+  const loadBegin = journal.find((l) => l.k === "ev" && l.op === LOADING_OP && l.ph === "begin")?.t ?? first;
+  const loadEnd = journal.find((l) => l.k === "ev" && l.op === LOADING_OP && l.ph === "end")?.t ?? loadBegin;
+  const started = new Map<string, number>();
+  const boots: number[] = [];
+  for (const l of journal) {
+    if (l.k === "proc" && l.what === "start") started.set(l.child, l.t);
+    if (l.k === "pid" && started.has(l.w)) boots.push(l.t - started.get(l.w)!);
+  }
+  boots.sort((a, b) => a - b);
+  const ms = (x: number) => Math.max(0, Math.round(x));
+  return {
+    build: ms(clock.buildMs),
+    boot: ms(first - clock.spawnedAt),
+    load: ms(loadEnd - loadBegin),
+    children: started.size,
+    childBoot: ms(boots[Math.floor((boots.length - 1) / 2)] ?? 0),
+    work: ms(last - loadEnd),
+    teardown: ms(clock.closedAt - last),
+  };
 }
 
 /** The fault that explains the run: the first crash (or throw), else the first early exit. */

@@ -18,6 +18,12 @@ export interface ProcessSample {
   cpuMs: number;
   /** Resident memory, bytes. */
   rss: number;
+  /**
+   * Per thread, the time it has spent running or ready to run (waiting for a core), ms — Linux's
+   * schedstat. A spinning thread accrues ~1 ms per ms however busy the machine is; a waiting one
+   * almost nothing. Empty where the kernel does not say (then CPU time is all there is).
+   */
+  demand: Map<number, number>;
 }
 
 /** CPU and memory of each pid that still exists. */
@@ -35,7 +41,7 @@ export function sampleProcesses(pids: Iterable<number>): Map<number, ProcessSamp
         if (state === "Z" || state === "X") continue; // a zombie holds no memory and runs no code
         const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
         const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-        out.set(pid, { cpuMs, rss: rssKb * 1024 });
+        out.set(pid, { cpuMs, rss: rssKb * 1024, demand: threadDemand(pid) });
       } catch {
         // gone
       }
@@ -47,12 +53,30 @@ export function sampleProcesses(pids: Iterable<number>): Map<number, ProcessSamp
     for (const line of text.trim().split("\n")) {
       const [pid, rss, time] = line.trim().split(/\s+/);
       if (!pid || !rss || !time) continue;
-      out.set(Number(pid), { cpuMs: psTimeMs(time), rss: Number(rss) * 1024 });
+      out.set(Number(pid), { cpuMs: psTimeMs(time), rss: Number(rss) * 1024, demand: new Map() });
     }
   } catch {
     // ps found none of them
   }
   return out;
+}
+
+/** Each thread's running + runnable time (schedstat: "exec_runtime run_delay timeslices", in ns). */
+function threadDemand(pid: number): Map<number, number> {
+  const demand = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      try {
+        const [exec, delay] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ");
+        demand.set(Number(tid), (Number(exec) + Number(delay)) / 1e6);
+      } catch {
+        // no schedstat on this kernel, or the thread is gone
+      }
+    }
+  } catch {
+    // the process is gone
+  }
+  return demand;
 }
 
 /** "1:02.50" or "01:02:03" (ps's cumulative CPU time) in ms. */

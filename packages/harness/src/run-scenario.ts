@@ -25,10 +25,10 @@ const QUIET_MS = 6_000;
 /** Loading a cell takes milliseconds; still loading after this, with a core busy: a loop at its top level. */
 const LOAD_MS = 2_000 * SCALE;
 /**
- * A process that waits uses next to no CPU (a wake-up now and then); one that polls in a loop —
- * even one that yields with setTimeout(0) between tries — uses a good part of a core.
+ * A thread that waits wants a core next to never (a wake-up now and then); one that spins or polls
+ * in a loop wants it all the time — running, or ready and queued for a core on a busy machine.
  */
-const BUSY_SHARE = 0.15;
+const BUSY_SHARE = 0.5;
 /** Each graded process may hold this much resident memory; past it, the run is stopped as out of memory. */
 export const MEMORY_CAP = (Number(process.env.WORKSHOP_MEMORY_CAP_MB) || 768) * 1024 * 1024;
 
@@ -61,6 +61,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const started = performance.now();
   try {
     let command: string[];
+    const buildStarted = performance.now();
     try {
       command = await commandFor(cell, opts.scenarioFile ?? cell.scenarioFile, file, scenario.name, runDir, opts.seed);
     } catch (err) {
@@ -68,7 +69,10 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       return composeVerdict({ ...base, runDir, result: buildError(err), durationMs: 0, runtimeOutput: "", journal: [] });
     }
     if (opts.signal?.aborted) return composeVerdict({ ...base, runDir, result: undefined, aborted: true, durationMs: 0, runtimeOutput: "", journal: [] });
+    const buildMs = performance.now() - buildStarted;
+    const spawnedAt = Date.now();
     const run = await runGroup(command, runDir, { deadlineMs, quietMs, memoryCap: opts.memoryCap ?? MEMORY_CAP }, opts.signal);
+    const closedAt = Date.now();
     const verdict = composeVerdict({
       ...base,
       runDir,
@@ -81,6 +85,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       runtimeOutput: run.output,
       journal: readJournal(join(runDir, "journal.jsonl")),
       peakRss: run.peakRss,
+      clock: { buildMs, spawnedAt, closedAt },
     });
     if (verdict.status === "pass" && opts.target === "starter" && accidentalPasses(cell).includes(scenario.name)) verdict.accidental = true;
     return verdict;
@@ -104,7 +109,7 @@ async function commandFor(cell: Cell, scenarioFile: string, file: string, scenar
   switch (cell.runtime) {
     case "node": {
       const built = await buildForNode(scenarioFile, file);
-      return [process.execPath, "--enable-source-maps", built.runner, ...tail(built.scenario, built.cell)];
+      return [process.execPath, built.runner, ...tail(built.scenario, built.cell)];
     }
     case "deno":
       // Named permissions only: read the repo (sources, node_modules) and the run dir; write the run dir.

@@ -60,6 +60,24 @@ export interface Verdict {
   data?: unknown;
   /** Primitive calls and process starts/exits, for a timeline (capped). */
   events: JournalLine[];
+  /** Where the time went (ms), for the grading bench and docs/grading-time.md. */
+  timing?: Timing;
+}
+
+export interface Timing {
+  /** Node: esbuild bundling of runner, scenario and cell (0 when cached). */
+  build: number;
+  /** Spawn of the runtime → the runner running (its journal's first line). */
+  boot: number;
+  /** Importing the graded file. */
+  load: number;
+  /** Children started, and the median time from a child's start to it running its target. */
+  children: number;
+  childBoot: number;
+  /** The scenario itself: the file loaded → its last journal line. */
+  work: number;
+  /** Its last journal line → the runtime's process group gone. */
+  teardown: number;
 }
 
 /** What the runner inside the runtime writes; the harness adds the rest from the journal. */

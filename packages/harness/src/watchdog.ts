@@ -28,7 +28,7 @@ export class RunWatch {
   /** pid → the workers that journaled it. */
   readonly pids = new Map<number, string[]>();
   readonly peakRss = new Map<number, number>();
-  private samples: { t: number; cpu: Map<number, number> }[] = [];
+  private samples: { t: number; cpu: Map<number, number>; demand: Map<number, Map<number, number>> }[] = [];
   private offset = 0;
   private partial = "";
 
@@ -44,24 +44,36 @@ export class RunWatch {
     const t = performance.now();
     const sample = sampleProcesses(this.pids.keys());
     const cpu = new Map<number, number>();
+    const demand = new Map<number, Map<number, number>>();
     for (const [pid, s] of sample) {
       cpu.set(pid, s.cpuMs);
+      demand.set(pid, s.demand);
       this.peakRss.set(pid, Math.max(this.peakRss.get(pid) ?? 0, s.rss));
     }
-    this.samples.push({ t, cpu });
+    this.samples.push({ t, cpu, demand });
     if (this.samples.length > KEEP_SAMPLES) this.samples.shift();
   }
 
-  /** The process that used the most CPU over the last `windowMs`, if it used at least `minShare` of a core. */
+  /**
+   * The process with a thread that wanted a core most of the last `windowMs` (running, or ready
+   * and waiting for one), if at least `minShare` of the time. Where the kernel does not say how
+   * long a thread waited for a core, its CPU share stands in (a busy machine then hides a spin).
+   */
   hottest(windowMs: number, minShare = 0.5): Hot | undefined {
     const last = this.samples.at(-1);
     const first = this.samples.find((s) => last && last.t - s.t <= windowMs);
     if (!last || !first || last === first) return undefined;
+    const span = last.t - first.t;
     let best: Hot | undefined;
     for (const [pid, cpu] of last.cpu) {
       const before = first.cpu.get(pid);
       if (before === undefined) continue;
-      const share = (cpu - before) / (last.t - first.t);
+      let share = (cpu - before) / span;
+      const threadsBefore = first.demand.get(pid);
+      for (const [tid, demand] of last.demand.get(pid) ?? []) {
+        const was = threadsBefore?.get(tid);
+        if (was !== undefined) share = Math.max(share, (demand - was) / span);
+      }
       if (share >= minShare && (!best || share > best.share)) best = { pid, share, workers: this.pids.get(pid) ?? [] };
     }
     return best;

@@ -1,179 +1,59 @@
 // 02-pipe on Deno — your exercise. Run `npm test -- 02-pipe/deno` to grade it.
 //
-// A MessageChannel is already a duplex pipe between two ports, and transferring a port to a worker
-// moves that end into it: that plumbing is done for you (Pipe, reduce, the reviver). What a port
-// does not give you is Python's Connection: messages that arrive while nobody waits in recv() must
-// be kept, closing a port tells the other side nothing, and a terminated worker's port just goes
-// silent. Make PortConnection behave like one end of Pipe().
+// A MessageChannel is already a duplex pipe between two ports that keeps message boundaries and
+// order; wire.ts makes the channel, moves ports into workers and hands every frame that arrives to
+// arrived(). What a port does not give you is Python's Connection: messages that arrive while
+// nobody waits in recv() must be kept, closing a port tells the other side nothing, and a
+// terminated worker's port just goes silent. Make PortConnection behave like one end of Pipe().
 // Read workshops/02-pipe/README.md first; `npm start -- hint 02-pipe/deno` helps.
 import { type Connection, EOFError, TimeoutError } from "@workshop/contracts";
-import { type ReduceContext, type Reduction, reduce, registerReviver } from "@workshop/process";
+import { definePipe, type Frame, type PortListener, type PortWire } from "./wire.ts";
 
-/** What travels on the port: a message, or the close sentinel (wrapped, so no message can fake it). */
-type Frame<T> = { msg: T } | { eof: true };
-
-/** A dead peer posted its last messages before it died: wait until the port has been quiet this long. */
-const SETTLE_MS = 50;
-
-class PortConnection<T> implements Connection<T> {
-  private latest: T | undefined; // the starter's stand-in for an inbox
-  private inbox: (T | undefined)[] = [];
-  private head = 0; // inbox[head] is the oldest message: taking it is O(1), unlike shift()
+class PortConnection<T> implements Connection<T>, PortListener<T> {
+  private inbox: T[] = []; // messages that arrived and nobody took yet, oldest first
+  private received = 0; // messages that arrived (the sentinel is not one)
+  private peerSent = Number.POSITIVE_INFINITY; // how many the peer sent, once it is gone
   private eof = false;
   private closed = false;
-  private lastArrival = 0;
-  private wakers = new Set<() => void>();
 
-  constructor(
-    private port: MessagePort,
-    /** Only in the process that made the Pipe: where each end lives, to tell a survivor. */
-    private readonly pipe?: PipeState,
-    private readonly side?: 0 | 1,
-  ) {}
+  constructor(private readonly wire: PortWire<T>) {}
 
-  /**
-   * Start taking messages off the port, and keep every one, whether or not someone is waiting in
-   * recv() right now. In the Pipe's creator, not before the first recv/poll: a started port can no
-   * longer be transferred (until then, the port itself queues what arrives).
-   */
-  listen(): void {
-    if (this.port.onmessage) return;
-    this.port.onmessage = (event: MessageEvent<Frame<T>>) => {
-      this.lastArrival = performance.now();
-      // TODO(1): a message that arrives while nobody is in recv() overwrites the one before it.
-      //          Keep every message, in arrival order, in this.inbox (recv takes from this.head).
-      // TODO(4): the close sentinel ({ eof: true }) is not a message: it means "EOF".
-      if ("msg" in event.data) this.latest = event.data.msg;
-      this.wake();
-    };
+  arrived(frame: Frame<T>): void {
+    // TODO(1): a message that arrives while nobody is in recv() replaces the one before it. Keep
+    //          every message, in arrival order (and count them in this.received).
+    // TODO(5): the close sentinel ({ eof: true }) is not a message: it means EOF.
+    if ("msg" in frame) this.inbox = [frame.msg];
   }
 
-  send(msg: T): Promise<void> {
-    if (this.closed) return Promise.reject(new Error("send() on a closed connection"));
-    if (this.eof) return Promise.reject(new Error("send() on a broken pipe: the other end is closed"));
-    this.port.postMessage({ msg } satisfies Frame<T>);
-    return Promise.resolve();
+  peerGone(_sent: number): void {
+    // TODO(6): the peer's worker ended without close(). It had sent `sent` messages: EOF once that
+    //          many have arrived — some may still be on their way (arrived() comes after this).
   }
 
-  async recv(opts: { timeoutMs?: number } = {}): Promise<T> {
-    const deadline = performance.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
-    this.listen();
-    for (;;) {
-      if (this.closed) throw new Error("recv() on a closed connection");
-      // TODO(2): return the oldest message from the inbox (this.take()) if there is one.
-      if (this.latest !== undefined) {
-        const msg = this.latest;
-        this.latest = undefined;
-        return msg;
-      }
-      // TODO(5): nothing left and the other end is closed: reject with the contract's EOFError.
-      const left = deadline - performance.now();
-      if (left <= 0) throw new TimeoutError(`recv() got nothing within ${opts.timeoutMs} ms`);
-      await this.changed(left);
-    }
+  async send(msg: T): Promise<void> {
+    this.wire.post({ msg });
   }
 
-  async poll(timeoutMs = 0): Promise<boolean> {
-    this.listen();
-    // TODO(3): true as soon as a message (or EOF) is ready; wait for one up to timeoutMs (see
-    //          this.changed) before answering false.
-    return this.latest !== undefined;
+  async recv(_opts: { timeoutMs?: number } = {}): Promise<T> {
+    // TODO(2): wait (this.wire.wait) until a message is in the inbox — or EOF: then reject with
+    //          the contract's EOFError, never resolve undefined. Past opts.timeoutMs reject with
+    //          TimeoutError; timeoutMs 0 means "don't wait": answer now.
+    if (this.inbox.length === 0) await this.wire.wait(Number.POSITIVE_INFINITY);
+    return this.inbox.shift() as T;
   }
 
-  close(): Promise<void> {
-    if (this.closed) return Promise.resolve();
-    // TODO(4): the other port gets no event when this one closes: tell it, after the last message.
-    this.port.close();
+  async poll(_timeoutMs = 0): Promise<boolean> {
+    // TODO(3): true as soon as a message (or EOF) is ready; wait up to timeoutMs before false.
+    return this.inbox.length > 0;
+  }
+
+  async close(): Promise<void> {
+    // TODO(4): the other port gets no event when this one closes: tell it, after the last message
+    //          (post the sentinel). From now on, send() rejects with EOFError.
     this.closed = true;
-    this.wake();
-    return Promise.resolve();
-  }
-
-  /** The peer's worker ended without close(): EOF, once what it sent before dying has arrived. */
-  peerGone(): void {
-    // TODO(6): Process saw the peer's worker end: no port event will ever say so. Turn it into EOF,
-    //          but only once what the peer sent before it died has arrived (the port has been
-    //          quiet for SETTLE_MS: see this.lastArrival).
-  }
-
-  private take(): T {
-    const msg = this.inbox[this.head] as T;
-    this.inbox[this.head++] = undefined;
-    if (this.head === this.inbox.length) {
-      this.inbox = []; // drained: start over, so the array does not grow forever
-      this.head = 0;
-    }
-    return msg;
-  }
-
-  /** Resolves when a message, EOF or close happens — or after `ms`. */
-  private changed(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = Number.isFinite(ms) ? setTimeout(done, ms) : undefined;
-      const wakers = this.wakers;
-      function done() {
-        clearTimeout(timer);
-        wakers.delete(done);
-        resolve();
-      }
-      wakers.add(done);
-    });
-  }
-
-  private wake(): void {
-    for (const waker of [...this.wakers]) waker();
-  }
-
-  // Passing an end to a worker transfers its port: from now on it lives there, not here.
-  [reduce](ctx: ReduceContext): Reduction {
-    if (!this.pipe || this.side === undefined) throw new Error("a Connection can be passed on only by the process that created the Pipe");
-    if (this.closed) throw new Error("cannot pass a closed Connection to a child");
-    if (this.port.onmessage) throw new Error("cannot pass a Connection this process has already read from: pass it before using it");
-    const tag = this.pipe.moveTo(this.side, ctx);
-    const port = this.port;
-    this.closed = true; // this copy is spent: the port now belongs to the child
-    return { kind: "deno-port-connection", module: import.meta.url, data: { port, tag, peerGone: this.pipe.gone[1 - this.side] }, transfer: [port] };
+    this.wire.close();
   }
 }
-
-/**
- * The creating process remembers where each end went. A terminated worker gives its port's peer
- * no event at all, but Process sees it exit: then tell the other end, wherever it is.
- */
-class PipeState {
-  private static count = 0;
-  private readonly id = ++PipeState.count;
-  readonly gone: [boolean, boolean] = [false, false];
-  /** How to tell each end "your peer is gone": a local end, or a child's tagged channel. */
-  readonly tell: [(() => void) | undefined, (() => void) | undefined] = [undefined, undefined];
-
-  moveTo(side: 0 | 1, ctx: ReduceContext): string {
-    const tag = `pipe-${this.id}-${side}`;
-    const channel = ctx.channel(tag);
-    this.tell[side] = () => channel.send("peer-gone");
-    ctx.onExit(() => {
-      this.gone[side] = true;
-      this.tell[1 - side]?.();
-    });
-    return tag;
-  }
-}
-
-registerReviver("deno-port-connection", (data: { port: MessagePort; tag: string; peerGone: boolean }, ctx) => {
-  const conn = new PortConnection<unknown>(data.port);
-  conn.listen();
-  if (data.peerGone) conn.peerGone();
-  ctx.channel(data.tag).onMessage((msg) => msg === "peer-gone" && conn.peerGone());
-  return conn;
-});
 
 /** Like multiprocessing.Pipe(): two connected, duplex ends. */
-export function Pipe<T>(): Promise<[Connection<T>, Connection<T>]> {
-  const { port1, port2 } = new MessageChannel();
-  const pipe = new PipeState();
-  const a = new PortConnection<T>(port1, pipe, 0);
-  const b = new PortConnection<T>(port2, pipe, 1);
-  pipe.tell[0] = () => a.peerGone();
-  pipe.tell[1] = () => b.peerGone();
-  return Promise.resolve([a, b]);
-}
+export const Pipe = definePipe(import.meta.url, (wire) => new PortConnection(wire));

@@ -141,7 +141,7 @@ test("the summary begins at 0 solved, continues when partly solved, and a type e
   expect(begin).toContain("Begin with 01-lock/node");
   const more = plain(cellsSummary([row("01-lock/node", 5), row("01-lock/deno", 5, { typeErrors: 2 }), row("01-lock/bun", 3)], { solution: false }).join("\n"));
   expect(more).toContain("1 of 3 cells solved. Continue with 01-lock/deno");
-  expect(more).toContain("all scenarios pass, but workshops/01-lock/deno/starter.ts has 2 type errors");
+  expect(more).toMatch(/✗ 01-lock\/deno +all scenarios pass, but 2 type errors/);
   expect(plain(cellsSummary([row("01-lock/node", 5)], { solution: true }).join("\n"))).toContain("Every solution passes");
 });
 

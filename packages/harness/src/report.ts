@@ -384,7 +384,7 @@ export function cellsSummary(outcomes: CellOutcome[], opts: { solution: boolean 
     const text = c.missing
       ? summary.missing
       : c.passed === c.total && c.typeErrors
-        ? report.solvedButTypes(c.file ?? "the file", c.typeErrors)
+        ? summary.typeErrors(c.typeErrors)
         : report.scenarioCount(c.passed, c.total, 0);
     lines.push(`  ${solved(c) ? paint.green("✓") : paint.red("✗")} ${summary.row(c.id, text)}`);
   }

@@ -6,7 +6,8 @@ import { cpSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, syml
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 
-const SKIP = new Set(["node_modules", ".workshop", ".turbo", ".verify", ".cache"]);
+// Scratch and cache folders others write while we copy (mutants, turbo, verify) are not sources.
+const SKIP = new Set(["node_modules", ".workshop", ".turbo", ".verify", ".cache", ".scratch"]);
 
 export function copyRepo(repo: string): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), "workshop-e2e-"));

@@ -54,6 +54,7 @@ export const summary = {
   title: (solution: boolean) => (solution ? "Solutions, in workshop order:" : "Your cells, in workshop order:"),
   row: (id: string, text: string) => `${id.padEnd(14)} ${text}`,
   missing: "no starter.ts (reset it to get it back)",
+  typeErrors: (n: number) => `all scenarios pass, but ${n} type error${n === 1 ? "" : "s"} (see above)`,
   begin: (id: string, chapter: string) =>
     `Begin with ${id}: read workshops/${chapter}/README.md, edit workshops/${id}/starter.ts,\nthen \`npm test -- ${id}\` — or \`npm start -- ${id}\`, which re-grades on every save and has hints.`,
   continue: (id: string, solved: number, total: number) =>

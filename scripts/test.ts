@@ -92,7 +92,9 @@ function choose(all: Cell[], filters: string[]): Cell[] {
       .replace(/^(\.\/)?workshops\//, "")
       .replace(/\/(starter|solution)\.ts$/, "")
       .replace(/\/$/, "");
-    const matching = all.filter((c) => c.id === f || c.chapter === f || c.runtime === f || topicOf(c.chapter) === f);
+    const matching = all.filter(
+      (c) => c.id === f || c.chapter === f || c.runtime === f || topicOf(c.chapter) === f || `${topicOf(c.chapter)}/${c.runtime}` === f,
+    );
     if (matching.length === 0) {
       console.error(`npm test: "${filter}" is not a chapter, topic, runtime or cell.`);
       console.error(`  chapters: ${[...new Set(all.map((c) => c.chapter))].join(", ")}`);

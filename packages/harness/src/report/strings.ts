@@ -60,6 +60,6 @@ export const summary = {
   continue: (id: string, solved: number, total: number) =>
     `${solved} of ${total} cells solved. Continue with ${id}: edit workshops/${id}/starter.ts, then \`npm test -- ${id}\`\n(or \`npm start -- ${id}\`, which re-grades on every save and has hints).`,
   allSolved: (total: number, solution: boolean) =>
-    solution ? `Every solution passes (${total} cells).` : `Every cell you graded is solved (${total} of ${total}). Well done!`,
+    solution ? `Every solution passes (${total} cell${total === 1 ? "" : "s"}).` : `Every cell you graded is solved (${total} of ${total}). Well done!`,
   closing: (passed: number, failed: number) => `scenarios: ${passed} passed, ${failed} failed`,
 };

@@ -28,7 +28,7 @@ test("`npm start -- <cell>` without a terminal says watch mode needs one and how
   expect(r.out).toContain("Watch mode needs a terminal. `npm start -- grade 01-lock/deno` grades it once");
 });
 
-test("every command that finds a broken progress file says so, and where the old one went", async () => {
+test("every command that finds a broken progress file says so, and where the old one went (grade: below)", async () => {
   for (const args of [["list"], ["next"], ["hint", "01-lock/node"], ["track"], []]) {
     brokenProgress();
     const r = await app(...args);
@@ -37,9 +37,6 @@ test("every command that finds a broken progress file says so, and where the old
     expect(aside, `${args.join(" ")}: ${r.err}`).toMatch(/^\.workshop\/progress\.json\.broken-/);
     expect(readFileSync(join(root(), aside!), "utf8")).toBe("{{{");
   }
-  brokenProgress();
-  const graded = await app("grade", "01-lock/bun");
-  expect(graded.err).toContain("Your progress file was unreadable");
   for (const f of readdirSync(join(root(), ".workshop"))) if (f.includes("broken")) rmSync(join(root(), ".workshop", f));
 });
 
@@ -50,7 +47,9 @@ test("hint gives one hint at a time and remembers", async () => {
 
 test("grade exits 1 on the untouched starter, 0 once it is solved; list and next follow; --repeat says passed N/N", async () => {
   const starter = join(root(), "workshops/01-lock/bun/starter.ts");
+  brokenProgress(); // grade says so too (when it records the outcome)
   const failing = await app("grade", "01-lock/bun");
+  expect(failing.err).toMatch(/Your progress file was unreadable, .* the old file is at \.workshop\/progress\.json\.broken-/);
   expect(failing.code).toBe(1);
   expect(failing.out).toContain("What went wrong");
   expect(failing.out).toMatch(/Next: workshops\/01-lock\/bun\/starter\.ts:\d+/);

@@ -131,6 +131,11 @@ function itemsOf(items: unknown): Uint8Array[] {
   return items as Uint8Array[];
 }
 
+/** A QueueServer call as a promise, also when it threw instead of rejecting (or returned no promise). */
+async function attempt<T>(call: () => Promise<T>): Promise<T> {
+  return await call();
+}
+
 const encode = (item: unknown): Uint8Array => new Uint8Array(serialize(item));
 const decode = <T>(bytes: Uint8Array): T => deserialize(bytes) as T;
 const timeoutField = (timeoutMs?: number) => (timeoutMs === undefined ? 0 : Math.max(0, Math.round(timeoutMs)) + 1);
@@ -150,8 +155,8 @@ class ServedQueue<T> implements Queue<T> {
       socket: {
         open(socket) {
           const writer = new Writer(() => socket);
-          const reply = (id: number, work: Promise<Uint8Array[] | undefined>) =>
-            work.then(
+          const reply = (id: number, call: () => Promise<Uint8Array[] | undefined>) =>
+            attempt(call).then(
               (items) => (items ? writer.frame(ITEMS, id, items.length, packItems(itemsOf(items))) : writer.frame(OK, id, 0)),
               (err: unknown) => writer.frame(ERROR, id, ERRORS.findIndex((E) => err instanceof E) + 1),
             );
@@ -159,14 +164,10 @@ class ServedQueue<T> implements Queue<T> {
             const timeoutMs = extra === 0 ? undefined : extra - 1;
             if (op === PUT && id === 0) {
               // A pipelined put: no answer unless it failed (the queue was closed).
-              server.put(socket, body).catch(() => writer.frame(ERROR, 0, 1));
-            } else if (op === PUT)
-              void reply(
-                id,
-                server.put(socket, body, timeoutMs).then(() => undefined),
-              );
+              attempt(() => server.put(socket, body)).catch(() => writer.frame(ERROR, 0, 1));
+            } else if (op === PUT) void reply(id, async () => void (await server.put(socket, body, timeoutMs)));
             else if (op === GET)
-              void reply(id, server.get(socket, maxsize > 0 ? 1 : BATCH_ITEMS, timeoutMs)); // bounded: one, or a batch would make room early
+              void reply(id, () => server.get(socket, maxsize > 0 ? 1 : BATCH_ITEMS, timeoutMs)); // bounded: one, or a batch would make room early
             else if (op === CLOSE) {
               server.close();
               writer.frame(OK, id, 0);
@@ -184,17 +185,16 @@ class ServedQueue<T> implements Queue<T> {
     if (cleanup) process.on("exit", cleanup);
   }
 
-  put(item: T, opts: Timeout = {}): Promise<void> {
-    return this.server.put(this, encode(item), opts.timeoutMs);
+  async put(item: T, opts: Timeout = {}): Promise<void> {
+    await this.server.put(this, encode(item), opts.timeoutMs);
   }
 
   async get(opts: Timeout = {}): Promise<T> {
     return decode<T>(itemsOf(await this.server.get(this, 1, opts.timeoutMs))[0]!);
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.server.close();
-    return Promise.resolve();
   }
 
   // The handle is only the address: whoever has it can connect, child or not.

@@ -143,6 +143,7 @@ export class Ring {
       this.copyOut(head, len);
       length = new DataView(len.buffer).getUint32(0, true);
     }
+    if (FRAME_HEADER + length > this.h[USED]!) throw garbled(`a frame claims ${length} bytes, but the ring holds only ${this.h[USED]}`);
     const bytes = new Uint8Array(length);
     this.h[HEAD] = this.copyOut((head + FRAME_HEADER) % this.ring.length, bytes);
     this.h[USED]! -= FRAME_HEADER + length;
@@ -192,5 +193,15 @@ export function encode(item: unknown): Uint8Array {
 export function decode(bytes: Uint8Array): unknown {
   if (bytes[0] === NUMBER) return new DataView(bytes.buffer, bytes.byteOffset + 1, 8).getFloat64(0, true);
   if (bytes[0] === STRING) return fromUtf8.decode(bytes.subarray(1));
-  return deserialize(bytes.subarray(1));
+  if (bytes[0] !== CLONE) throw garbled(`an item starts with tag ${bytes[0]}, which no put() writes`);
+  try {
+    return deserialize(bytes.subarray(1));
+  } catch (err) {
+    throw garbled(`an item's bytes cannot be deserialised (${(err as Error).message})`);
+  }
+}
+
+/** Bytes that no put() wrote: the ring was read or written by two workers at once. */
+function garbled(what: string): Error {
+  return new Error(`the ring is garbled: ${what}. Was the ring read or written without holding the mutex (lock() … unlock())?`);
 }

@@ -44,17 +44,16 @@ class BrokerQueue<T> implements Queue<T> {
     readonly maxsize: number,
   ) {}
 
-  put(item: T, opts: Timeout = {}): Promise<void> {
-    return this.broker.put(currentProcess().id, item, opts.timeoutMs);
+  async put(item: T, opts: Timeout = {}): Promise<void> {
+    await this.broker.put(currentProcess().id, item, opts.timeoutMs);
   }
 
   async get(opts: Timeout = {}): Promise<T> {
     return firstOf(await this.broker.get(currentProcess().id, 1, opts.timeoutMs)) as T;
   }
 
-  close(): Promise<void> {
+  async close(): Promise<void> {
     this.closeBroker();
-    return Promise.resolve();
   }
 
   private closeBroker(): void {
@@ -73,8 +72,8 @@ class BrokerQueue<T> implements Queue<T> {
     const who = ctx.child.id;
     const channel = ctx.channel(this.tag);
     this.children.add(channel);
-    const answer = (id: number, work: Promise<unknown[] | undefined>) =>
-      work.then(
+    const answer = (id: number, call: () => Promise<unknown[] | undefined>) =>
+      attempt(call).then(
         (items) => channel.send({ id, items } satisfies Reply),
         (err: unknown) => channel.send({ id, error: (err as { code?: string })?.code, message: messageOf(err) } satisfies Reply),
       );
@@ -82,13 +81,9 @@ class BrokerQueue<T> implements Queue<T> {
       const req = msg as Request;
       if (req.op === "put") {
         if (req.id === undefined)
-          for (const item of req.items) void this.broker.put(who, item).catch(() => {}); // closed: dropped
-        else
-          void answer(
-            req.id,
-            this.broker.put(who, req.items[0], req.timeoutMs).then(() => undefined),
-          );
-      } else if (req.op === "get") void answer(req.id, this.broker.get(who, this.batch, req.timeoutMs));
+          for (const item of req.items) void attempt(() => this.broker.put(who, item)).catch(() => {}); // closed: dropped
+        else void answer(req.id, async () => void (await this.broker.put(who, req.items[0], req.timeoutMs)));
+      } else if (req.op === "get") void answer(req.id, () => this.broker.get(who, this.batch, req.timeoutMs));
       else {
         if (req.op === "close") this.closeBroker();
         channel.send({ id: req.id } satisfies Reply); // close or sync: messages are handled in order
@@ -210,6 +205,11 @@ function firstOf(items: unknown): unknown {
   if (!Array.isArray(items) || items.length === 0)
     throw new TypeError(`Broker.get() resolved to ${Array.isArray(items) ? "an empty list" : String(items)}: it must resolve to a list of at least one item`);
   return items[0];
+}
+
+/** A Broker call as a promise, also when it threw instead of rejecting (or returned no promise). */
+async function attempt<T>(call: () => Promise<T>): Promise<T> {
+  return await call();
 }
 
 function messageOf(err: unknown): string {

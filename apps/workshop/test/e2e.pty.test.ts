@@ -39,7 +39,7 @@ test("a first session: track, verdict, hint, save → green, reset, quit", async
 
   await app.waitFor("Which runtime track?", patience(15_000));
   app.press(DOWN + ENTER); // node → deno
-  await app.waitFor(/0\/\d+ scenarios pass/, patience(30_000));
+  await app.waitFor(/\d+\/\d+ scenarios pass/, patience(30_000)); // the untouched starter, graded (it may pass one by accident)
   expect(app.transcript()).toContain("Edit workshops/01-lock/deno/starter.ts");
   expect(app.transcript()).toMatch(/0\/\d+ cells solved/);
   await app.waitFor("What went wrong"); // written just after the summary line

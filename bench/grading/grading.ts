@@ -9,13 +9,17 @@ import { execFileSync } from "node:child_process";
 import { appendFileSync, cpSync, mkdirSync, rmSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { type Cell, cells, gradeCell, REPO } from "@workshop/harness";
+import { type Cell, cells, coolDown, gradeCell, REPO } from "@workshop/harness";
 import type { Runtime } from "@workshop/process";
 
 const args = process.argv.slice(2);
-const savesAt = args.indexOf("--saves");
-const SAVES = savesAt >= 0 ? Number(args[savesAt + 1]) : 5;
-const filters = args.filter((a, i) => !a.startsWith("--") && a !== "grading" && !(savesAt >= 0 && i === savesAt + 1));
+const value = (flag: string) => (args.includes(flag) ? args[args.indexOf(flag) + 1] : undefined);
+const SAVES = Number(value("--saves") ?? 5);
+/** Watch mode keeps warm runners (pool.ts); `--cold` grades as npm test does, launching each one. */
+const WARM = !args.includes("--cold");
+/** A learner reads the verdict and edits before saving again: the warm runners start meanwhile. */
+const THINK_MS = Number(value("--think-ms") ?? 2_000);
+const filters = args.filter((a, i) => !a.startsWith("--") && a !== "grading" && !["--saves", "--think-ms"].includes(args[i - 1] ?? ""));
 const chosen = cells().filter((c) => filters.length === 0 || filters.some((f) => c.id === f || c.chapter === f || c.runtime === f));
 const SCRATCH = join(REPO, "bench/.scratch");
 
@@ -54,12 +58,14 @@ interface Saves {
 async function saves(cell: Cell, file: string): Promise<Saves> {
   const out: Saves = { firstFailure: [], full: [], passed: 0 };
   for (let i = 1; i <= SAVES; i++) {
+    if (WARM) await new Promise((r) => setTimeout(r, THINK_MS));
     appendFileSync(file, `// save ${i}\n`);
     const t0 = performance.now();
     let first = Number.NaN;
     const verdicts = await gradeCell({
       cell,
       target: { file },
+      warm: WARM,
       onVerdict: (v) => {
         if (Number.isNaN(first) && v.status !== "pass" && v.status !== "skipped") first = performance.now() - t0;
       },
@@ -72,7 +78,11 @@ async function saves(cell: Cell, file: string): Promise<Saves> {
 }
 
 const bare = new Map<Runtime, number>();
-console.log(`grading bench: ${SAVES} saves per cell and target; load average at start ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(
+  `grading bench: ${SAVES} saves per cell and target, ${WARM ? `warm runners (as watch mode), ${THINK_MS} ms between saves` : "cold (as npm test)"}; load average at start ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);
 const rows: string[][] = [];
 for (const cell of chosen) {
   if (!bare.has(cell.runtime)) bare.set(cell.runtime, bareStartup(cell.runtime));
@@ -81,7 +91,9 @@ for (const cell of chosen) {
   mkdirSync(SCRATCH, { recursive: true });
   cpSync(cell.dir, dir, { recursive: true });
   const solved = await saves(cell, join(dir, "solution.ts"));
+  coolDown();
   const starter = await saves(cell, join(dir, "starter.ts"));
+  coolDown();
   rmSync(dir, { recursive: true, force: true });
   const b = bare.get(cell.runtime)!;
   const fmt = (ms: number) => (Number.isNaN(ms) ? "—" : `${(ms / 1000).toFixed(2)} s (${(ms / b).toFixed(0)}×)`);
@@ -101,4 +113,8 @@ console.log(`\nmedian of ${SAVES} saves; (N×) = multiple of the runtime's bare 
 console.log(`  bare start-up: ${[...bare].map(([r, ms]) => `${r} ${ms.toFixed(0)} ms`).join(", ")}`);
 console.log(line(header));
 for (const r of rows) console.log(line(r));
-console.log(`load average at end ${loadavg().map((x) => x.toFixed(2)).join(" ")}`);
+console.log(
+  `load average at end ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(" ")}`,
+);

@@ -1,6 +1,7 @@
 // Grade a whole cell: every scenario of its chapter, each in its own run, reported as it finishes.
 // The one grading path: the app (watch mode), `npm test`, verify and the mutants all come here.
-import type { Cell, Target } from "./cells.ts";
+import { type Cell, type Target, targetFile } from "./cells.ts";
+import { warmUp } from "./pool.ts";
 import { runScenario } from "./run-scenario.ts";
 import type { Scenario } from "./scenario.ts";
 import type { Verdict } from "./verdict.ts";
@@ -21,6 +22,13 @@ export interface GradeOptions {
    * Default: a fresh random seed. `false`: no perturbation at all.
    */
   seed?: number | false;
+  /**
+   * Watch mode: use the warm runners launched while the learner typed, and launch the next ones
+   * once this grading is done (pool.ts). Costs idle processes; saves each scenario its start-up.
+   */
+  warm?: boolean;
+  /** Scenario names to run first (watch mode: the ones that failed last time), then the rest in order. */
+  first?: string[];
 }
 
 /** The scenarios of a cell's chapter: name, title and deadline, without running anything. */
@@ -35,6 +43,9 @@ const HOPELESS: Verdict["status"][] = ["error", "loading"];
 /** Verdicts come back in scenario order, whatever order they finished in. */
 export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
   const scenarios = await scenariosOf(opts.cell);
+  // The order they start in: the likely failures first, so the first failure shows soonest.
+  const first = opts.first ?? [];
+  const order = [...scenarios.keys()].sort((a, b) => rank(first, scenarios[a]!.name) - rank(first, scenarios[b]!.name) || a - b);
   const seed = opts.seed === false ? undefined : (opts.seed ?? Math.floor(Math.random() * 2 ** 31));
   const verdicts: Verdict[] = new Array(scenarios.length);
   const stopOthers = new AbortController();
@@ -44,9 +55,9 @@ export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
   let stop = false;
   const lane = async () => {
     while (!stop && !hopeless && !opts.signal?.aborted && next < scenarios.length) {
-      const index = next++;
+      const index = order[next++]!;
       const scenario = scenarios[index]!;
-      let verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal, seed });
+      let verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal, seed, warm: opts.warm });
       if (hopeless && verdict !== hopeless && !opts.signal?.aborted) verdict = notRun(verdict, hopeless);
       verdicts[index] = verdict;
       opts.onVerdict?.(verdict, index);
@@ -66,7 +77,17 @@ export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
       opts.onVerdict?.(verdicts[index], index);
     }
   }
+  if (opts.warm && !opts.signal?.aborted) void warmUp(opts.cell, opts.cell.scenarioFile, scenarios, targetOf(opts));
   return verdicts.filter(Boolean);
+}
+
+function rank(first: string[], name: string): number {
+  const at = first.indexOf(name);
+  return at < 0 ? first.length : at;
+}
+
+function targetOf(opts: GradeOptions): string {
+  return typeof opts.target === "string" ? targetFile(opts.cell, opts.target) : opts.target.file;
 }
 
 function notRun(v: Verdict, because: Verdict): Verdict {

@@ -1,5 +1,6 @@
 export * from "./cells.ts";
 export { type GradeOptions, gradeCell, scenariosOf } from "./grade.ts";
+export { coolDown } from "./pool.ts";
 export { type CellResult, gradeMany, type ManyOptions } from "./report/grade-many.ts";
 export * from "./report.ts";
 export { type RunOptions, runScenario } from "./run-scenario.ts";

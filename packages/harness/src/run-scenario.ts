@@ -2,22 +2,17 @@
 // Whatever happens — pass, fail, a crash, a hang, a busy loop, a runaway allocation — this returns
 // a Verdict and leaves no process behind: the run is stopped as soon as its fate is clear, and
 // its group and every process carrying its marker are killed after every run.
-import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
-import { pathToFileURL } from "node:url";
 import type { JournalLine } from "@workshop/process/journal";
-import { buildForNode } from "./build.ts";
-import { accidentalPasses, type Cell, denoPermissions, REPO, type Target, targetFile } from "./cells.ts";
+import { accidentalPasses, type Cell, type Target, targetFile } from "./cells.ts";
 import { composeVerdict, type Stop } from "./compose.ts";
-import { endRun, expectRun, forget, type Run, removeAtExit, trackRun } from "./groups.ts";
-import { RUN_MARKER } from "./processes.ts";
+import { endRun, forget } from "./groups.ts";
+import { go, type Launched, launch } from "./launch.ts";
+import { noteChildren, takeWarm } from "./pool.ts";
 import type { RunnerResult, Verdict } from "./verdict.ts";
 import { RunWatch, TICK_MS } from "./watchdog.ts";
 
-const BIN = join(REPO, "node_modules", ".bin");
-const OUTPUT_CAP = 1 << 20;
 /** Slow machines may scale every deadline (never needed on CI's 2 cores, but kind to laptops). */
 const SCALE = Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1;
 /** No journal line for this long: everyone is stuck. Longer than any wait a scenario times itself. */
@@ -43,12 +38,15 @@ export interface RunOptions {
   seed?: number;
   /** Resident memory allowed per process, bytes (default MEMORY_CAP). */
   memoryCap?: number;
+  /** Use a warm runner if one is ready (pool.ts); otherwise launch one now. */
+  warm?: boolean;
   signal?: AbortSignal;
 }
 
 export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const { cell, scenario } = opts;
   const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
+  const scenarioFile = opts.scenarioFile ?? cell.scenarioFile;
   const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title, seed: opts.seed };
   if (scenario.runtimes && !scenario.runtimes.includes(cell.runtime)) {
     const why = `not graded on ${cell.runtime}: this mechanism cannot have the property (the lesson says why)`;
@@ -56,22 +54,21 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   }
   const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
   const quietMs = (scenario.quietMs ?? QUIET_MS) * SCALE;
-  const runDir = mkdtempSync(join(tmpdir(), "workshop-run-"));
-  removeAtExit(runDir); // should this process die mid-run
   const started = performance.now();
+  const launched = (opts.warm && takeWarm(cell, scenarioFile, scenario.name, file)) || (await launch(cell, scenarioFile, 0));
+  const { runDir } = launched;
   try {
-    let command: string[];
     const buildStarted = performance.now();
     try {
-      command = await commandFor(cell, opts.scenarioFile ?? cell.scenarioFile, file, scenario.name, runDir, opts.seed);
+      await go(launched, cell, file, scenario.name, opts.seed);
     } catch (err) {
       // esbuild could not even parse the file: say where, like a compiler would.
+      if (launched.run) endRun(launched.run);
       return composeVerdict({ ...base, runDir, result: buildError(err), durationMs: 0, runtimeOutput: "", journal: [] });
     }
-    if (opts.signal?.aborted) return composeVerdict({ ...base, runDir, result: undefined, aborted: true, durationMs: 0, runtimeOutput: "", journal: [] });
     const buildMs = performance.now() - buildStarted;
     const spawnedAt = Date.now();
-    const run = await runGroup(command, runDir, { deadlineMs, quietMs, memoryCap: opts.memoryCap ?? MEMORY_CAP }, opts.signal);
+    const run = await watchRun(launched, { deadlineMs, quietMs, memoryCap: opts.memoryCap ?? MEMORY_CAP }, opts.signal);
     const closedAt = Date.now();
     const verdict = composeVerdict({
       ...base,
@@ -82,11 +79,12 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       quietMs,
       aborted: opts.signal?.aborted,
       durationMs: performance.now() - started,
-      runtimeOutput: run.output,
+      runtimeOutput: launched.output(),
       journal: readJournal(join(runDir, "journal.jsonl")),
       peakRss: run.peakRss,
       clock: { buildMs, spawnedAt, closedAt },
     });
+    if (verdict.timing) noteChildren(cell, scenarioFile, scenario.name, verdict.timing.children);
     if (verdict.status === "pass" && opts.target === "starter" && accidentalPasses(cell).includes(scenario.name)) verdict.accidental = true;
     return verdict;
   } finally {
@@ -95,75 +93,15 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   }
 }
 
-async function commandFor(cell: Cell, scenarioFile: string, file: string, scenarioName: string, runDir: string, seed?: number): Promise<string[]> {
-  const runner = join(REPO, "packages/harness/src/runner.ts");
-  const url = (f: string) => pathToFileURL(f).href;
-  const tail = (scenario: string, cellFile: string) => [
-    url(scenario),
-    scenarioName,
-    url(cellFile),
-    runDir,
-    cell.runtime,
-    seed === undefined ? "-" : String(seed),
-  ];
-  switch (cell.runtime) {
-    case "node": {
-      const built = await buildForNode(scenarioFile, file);
-      return [process.execPath, built.runner, ...tail(built.scenario, built.cell)];
-    }
-    case "deno":
-      // Named permissions only: read the repo (sources, node_modules) and the run dir; write the run dir.
-      return [
-        join(BIN, "deno"),
-        "run",
-        "--no-lock",
-        "--no-prompt",
-        "--quiet",
-        `--allow-read=${REPO},${runDir}`,
-        `--allow-write=${runDir}`,
-        ...denoPermissions(cell),
-        runner,
-        ...tail(scenarioFile, file),
-      ];
-    case "bun":
-      return [join(BIN, "bun"), runner, ...tail(scenarioFile, file)];
-  }
-}
-
-interface GroupRun {
+interface Watched {
   stop: Stop | undefined;
-  output: string;
   peakRss: Map<string, number>;
 }
 
-function runGroup(
-  command: string[],
-  runDir: string,
-  limits: { deadlineMs: number; quietMs: number; memoryCap: number },
-  signal?: AbortSignal,
-): Promise<GroupRun> {
+/** Watch a run until its group is gone, stopping it as soon as its fate is clear. */
+function watchRun(launched: Launched, limits: { deadlineMs: number; quietMs: number; memoryCap: number }, signal?: AbortSignal): Promise<Watched> {
+  const { child, run, runDir } = launched;
   return new Promise((resolve) => {
-    const [exe, ...args] = command as [string, ...string[]];
-    // detached: the runtime leads a new process group, so one kill reaches every worker it started.
-    // TMPDIR points into the run dir, so files a cell makes (lock files, mmap'd values) go with it;
-    // the marker finds whatever left the group (detached, setsid) when the run is over.
-    expectRun(runDir);
-    const child: ChildProcess = spawn(exe, args, {
-      cwd: REPO,
-      detached: true,
-      stdio: ["ignore", "pipe", "pipe"],
-      env: { ...process.env, TMPDIR: runDir, [RUN_MARKER]: runDir, NO_COLOR: "1", FORCE_COLOR: "0" },
-    });
-    const run: Run | undefined = child.pid ? { pgid: child.pid, marker: runDir } : undefined;
-    if (run) trackRun(run);
-    let output = "";
-    let dropped = 0;
-    const keep = (chunk: Buffer) => {
-      if (output.length < OUTPUT_CAP) output += chunk.toString("utf8");
-      else dropped += chunk.length;
-    };
-    child.stdout?.on("data", keep);
-    child.stderr?.on("data", keep);
     let stop: Stop | undefined;
     const stopWith = (why: Stop) => {
       stop ??= why;
@@ -178,7 +116,7 @@ function runGroup(
       if (big) return stopWith({ why: "oom", ...big, cap: limits.memoryCap });
       // Still loading the graded file after LOAD_MS with a core busy: a loop at its top level.
       if (watch.loadingSince !== undefined && !watch.loaded && now - watch.loadingSince > LOAD_MS) {
-        const hot = watch.hottest(1_000);
+        const hot = watch.hottest(1_000, BUSY_SHARE);
         if (hot) return stopWith({ why: "loading", busy: true, ms: now - watch.loadingSince });
       }
       if (now - watch.lastProgress > limits.quietMs) {
@@ -190,16 +128,14 @@ function runGroup(
     }, TICK_MS);
     const onAbort = () => run && endRun(run);
     signal?.addEventListener("abort", onAbort, { once: true });
-    child.on("error", (err) => keep(Buffer.from(`could not start ${exe}: ${err.message}\n`)));
-    child.on("close", () => {
+    void launched.closed.then(() => {
       clearTimeout(timer);
       clearInterval(ticker);
       signal?.removeEventListener("abort", onAbort);
       if (run) endRun(run); // stragglers: a worker that outlived the runner, a detached grandchild
-      if (dropped) output += `\n… ${dropped} more bytes not kept\n`;
       const peakRss = new Map<string, number>();
       for (const [pid, rss] of watch.peakRss) for (const w of watch.pids.get(pid) ?? []) peakRss.set(w, rss);
-      resolve({ stop, output: output.replaceAll(runDir, "<run>"), peakRss });
+      resolve({ stop, peakRss });
     });
   });
 }

@@ -1,18 +1,38 @@
 // Runs inside the target runtime (node / deno / bun): one scenario against one cell, then exits.
-// Usage: runner <scenario module URL> <scenario name> <cell module URL> <run dir> <runtime> <seed>
+// Usage: runner <scenario module URL> <run dir> <runtime> <children to prestart>
+// It loads the scenario module and prestarts the children its scenario will need, then reads what
+// to run — {"scenario","cell","seed"} — as one line on stdin: at once for a cold run, or when the
+// learner saves for a warm one (pool.ts), which by then has done all of this.
 // The result goes to <run dir>/result.json — never stdout, which belongs to the learner's code.
 import { writeFileSync } from "node:fs";
 import process from "node:process";
-import { liveProcesses, type Runtime } from "@workshop/process";
+import { liveProcesses, prestart, type Runtime } from "@workshop/process";
 import { describeThrown, realExit, watchCrashes, watchExits } from "@workshop/process/faults";
 import { captureConsole, closeJournal, now, openJournal, perturbWith, write } from "@workshop/process/journal";
 import { Crashed, Exited, Failure, makeContext, type Scenario } from "./scenario.ts";
-import { LOADING_OP, type RunnerResult } from "./verdict.ts";
+import { type Go, LOADING_OP, type RunnerResult } from "./verdict.ts";
 
-const [scenarioModule, scenarioName, cellModule, runDir, runtime, seed] = process.argv.slice(-6) as [string, string, string, string, Runtime, string];
+const [scenarioModule, runDir, runtime, children] = process.argv.slice(-4) as [string, string, Runtime, string];
 const journalFile = `${runDir}/journal.jsonl`;
 
-async function main(): Promise<RunnerResult> {
+function readGo(): Promise<Go> {
+  return new Promise((resolve) => {
+    let text = "";
+    let told = false;
+    process.stdin.setEncoding("utf8");
+    process.stdin.on("data", (chunk: string) => {
+      text += chunk;
+      if (told || !text.includes("\n")) return;
+      told = true;
+      process.stdin.pause();
+      resolve(JSON.parse(text.slice(0, text.indexOf("\n"))) as Go);
+    });
+    // Stdin ends before a line: the harness is gone, or it let this runner go unused.
+    process.stdin.on("end", () => told || realExit(0));
+  });
+}
+
+async function main(scenarioName: string, cellModule: string): Promise<RunnerResult> {
   let cell: unknown;
   write({ k: "ev", t: now(), w: "main", op: LOADING_OP, ph: "begin" });
   try {
@@ -21,7 +41,7 @@ async function main(): Promise<RunnerResult> {
     return { status: "error", message: `could not load ${shortPath(cellModule)}: ${describe(err)}`, stack: stackOf(err) };
   }
   write({ k: "ev", t: now(), w: "main", op: LOADING_OP, ph: "end", out: "ok" });
-  const { scenarios } = (await import(scenarioModule)) as { scenarios: Scenario<unknown>[] };
+  const { scenarios } = await scenarioLoaded;
   const scenario = scenarios.find((s) => s.name === scenarioName);
   if (!scenario) return { status: "error", message: `no scenario named "${scenarioName}" in ${shortPath(scenarioModule)}` };
   try {
@@ -79,7 +99,6 @@ function finish(result: RunnerResult): never {
 
 openJournal(journalFile, process.pid);
 captureConsole();
-if (seed && seed !== "-") perturbWith(Number(seed), "main");
 watchExits(); // process.exit in the code under test is recorded: "exited early", not "no result"
 watchCrashes((message, stack) => finish({ status: "crash", message: `main crashed: ${message}`, stack }));
 
@@ -87,6 +106,14 @@ watchCrashes((message, stack) => finish({ status: "crash", message: `main crashe
 // resolved"). Keep the loop alive instead, so a stuck scenario is reported by the harness's stall
 // watchdog, with what each process was waiting on.
 const keepAlive = setInterval(() => {}, 1_000);
-const result = await main().catch((err): RunnerResult => ({ status: "crash", message: `main crashed: ${describe(err)}`, stack: stackOf(err) }));
+// The scenario module first (it never imports the cell), and the children its scenario will start.
+const scenarioLoaded = import(scenarioModule) as Promise<{ scenarios: Scenario<unknown>[] }>;
+scenarioLoaded.catch(() => {}); // main() reports it
+if (Number(children) > 0) prestart(Number(children), scenarioModule);
+const go = await readGo();
+if (go.seed !== null) perturbWith(go.seed, "main");
+const result = await main(go.scenario, go.cell).catch(
+  (err): RunnerResult => ({ status: "crash", message: `main crashed: ${describe(err)}`, stack: stackOf(err) }),
+);
 clearInterval(keepAlive);
 finish(result);

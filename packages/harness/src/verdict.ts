@@ -80,6 +80,14 @@ export interface Timing {
   teardown: number;
 }
 
+/** What to run, as the harness tells a runner on its stdin (runner.ts). */
+export interface Go {
+  scenario: string;
+  /** URL of the graded module (for Node, its bundle). */
+  cell: string;
+  seed: number | null;
+}
+
 /** What the runner inside the runtime writes; the harness adds the rest from the journal. */
 export interface RunnerResult {
   status: "pass" | "fail" | "error" | "crash" | "exited";

@@ -11,6 +11,38 @@ export const runtime = "bun" as const;
 const CHILD_ENTRY = new URL("./child.ts", import.meta.url).pathname;
 const SIGNALS: Record<string, number> = { SIGKILL: 9, SIGTERM: 15, SIGINT: 2, SIGABRT: 6, SIGSEGV: 11 };
 
+/** A child spawned ahead of need: its one ipc callback forwards to whichever Process takes it. */
+interface Prestarted {
+  child: Subprocess;
+  owner?: Process;
+}
+const prestarted: Prestarted[] = [];
+
+/**
+ * Spawn `count` children now, while nothing waits for them, each importing `preload` (the module
+ * its target will come from). Process.start() takes one when no argument asks to wire the child's
+ * stdin or stdout (that is fixed at spawn).
+ */
+export function prestart(count: number, preload?: string): void {
+  for (let i = 0; i < count; i++) {
+    const entry: Prestarted = {
+      child: Bun.spawn([process.execPath, CHILD_ENTRY], {
+        stdin: "ignore",
+        stdout: "inherit",
+        stderr: "inherit",
+        serialization: "advanced",
+        ipc: (msg) => entry.owner?.deliver(msg as ControlMessage),
+      }),
+    };
+    void entry.child.exited.then(() => {
+      const at = prestarted.indexOf(entry);
+      if (at >= 0) prestarted.splice(at, 1);
+    });
+    if (preload) entry.child.send({ t: "preload", module: preload } satisfies ControlMessage);
+    prestarted.push(entry);
+  }
+}
+
 export class Process extends ProcessBase {
   private child: Subprocess | undefined;
   /** Messages a primitive sent on its channel while being reduced, before the child existed. */
@@ -26,16 +58,25 @@ export class Process extends ProcessBase {
     return this.child?.pid ?? 0;
   }
 
+  /** For a prestarted child's ipc callback. */
+  deliver(msg: ControlMessage): void {
+    this.receive(msg);
+  }
+
   protected spawnChild(stdio: SpawnStdio = {}): Promise<Subprocess> {
+    const warm = stdio.stdin === undefined && stdio.stdout === undefined ? prestarted.shift() : undefined;
+    if (warm) warm.owner = this;
     // process.execPath, not "bun": bun is not on PATH outside npm scripts. stdin/stdout are what a
     // primitive asked for (e.g. a pipe wired to another child's stdout, like a shell's `a | b`).
-    const child = Bun.spawn([process.execPath, CHILD_ENTRY], {
-      stdin: (stdio.stdin ?? "ignore") as "ignore",
-      stdout: (stdio.stdout ?? "inherit") as "inherit",
-      stderr: "inherit",
-      serialization: "advanced",
-      ipc: (msg) => this.receive(msg as ControlMessage),
-    });
+    const child =
+      warm?.child ??
+      Bun.spawn([process.execPath, CHILD_ENTRY], {
+        stdin: (stdio.stdin ?? "ignore") as "ignore",
+        stdout: (stdio.stdout ?? "inherit") as "inherit",
+        stderr: "inherit",
+        serialization: "advanced",
+        ipc: (msg) => this.receive(msg as ControlMessage),
+      });
     this.child = child;
     void child.exited.then((code) => {
       this.exited(child.signalCode ? -(SIGNALS[child.signalCode] ?? 1) : code);
@@ -61,4 +102,5 @@ export class Process extends ProcessBase {
 
 process.on("exit", () => {
   for (const p of liveProcesses()) p.kill();
+  for (const { child } of prestarted) child.kill("SIGKILL");
 });

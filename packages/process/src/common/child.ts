@@ -41,6 +41,7 @@ export class ChildSide {
     else if (msg.t === "ch") this.channels.deliver(msg.tag, msg.msg, handle);
     else if (msg.t === "start") void this.run(msg);
     else if (msg.t === "signal") fromParent.add(msg.what);
+    else if (msg.t === "preload") void import(msg.module).catch(() => {}); // the start's own import says what is wrong
   }
 
   channel = (tag: string): Channel => ({

@@ -15,7 +15,9 @@ export type ControlMessage =
   | { t: "signal"; what: string }
   | { t: "result"; value: unknown }
   | { t: "error"; name?: string; message: string; stack?: string }
-  | { t: "exit"; code: number };
+  | { t: "exit"; code: number }
+  /** To a prestarted child: import this module now, while nobody waits (it will be asked to run from it). */
+  | { t: "preload"; module: string };
 
 let spawned = 0;
 const live = new Set<ProcessBase>();

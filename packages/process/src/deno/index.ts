@@ -9,6 +9,21 @@ export const runtime = "deno" as const;
 const CHILD_ENTRY = new URL("./child.ts", import.meta.url);
 let workers = 1; // the main thread is 1 (see identity.ts)
 
+/** Workers started ahead of need (prestart). */
+const prestarted: Worker[] = [];
+
+/**
+ * Start `count` workers now, while nothing waits for them, each importing `preload` (the module
+ * its target will come from): the next Process.start() takes one.
+ */
+export function prestart(count: number, preload?: string): void {
+  for (let i = 0; i < count; i++) {
+    const worker = prestarted.shift() ?? new Worker(CHILD_ENTRY, { type: "module" });
+    if (preload) worker.postMessage({ t: "preload", module: preload } satisfies ControlMessage);
+    prestarted.push(worker);
+  }
+}
+
 export class Process extends ProcessBase {
   private worker: Worker | undefined;
   private readonly num = ++workers;
@@ -22,7 +37,7 @@ export class Process extends ProcessBase {
   }
 
   protected spawnChild(): Promise<Worker> {
-    const worker = new Worker(CHILD_ENTRY, { type: "module" });
+    const worker = prestarted.shift() ?? new Worker(CHILD_ENTRY, { type: "module" });
     this.worker = worker;
     worker.onmessage = (event: MessageEvent<ControlMessage>) => {
       const msg = event.data;

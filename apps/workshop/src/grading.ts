@@ -47,9 +47,60 @@ export interface GradeStarterOptions {
   repeat?: number;
   onRun?: (n: number, verdicts: Verdict[]) => void;
   seed?: number;
+  /** Watch mode: grade with the warm runners started while the learner typed (harness pool.ts). */
+  warm?: boolean;
+}
+
+/** Per cell, the scenarios that failed last time: they run first, so a failure shows soonest. */
+const failedLast = new Map<string, string[]>();
+
+/**
+ * Whoever else shows this process's gradings as they happen (the web view, src/web): told when a
+ * grading of a cell begins, each verdict, every verdict in (before the type check), and the end.
+ */
+export interface GradingWatcher {
+  begin?(c: Cell): void;
+  verdict?(c: Cell, v: Verdict): void;
+  graded?(c: Cell, g: Grading): void;
+  end?(c: Cell, g: Grading): void;
+}
+
+const watchers = new Set<GradingWatcher>();
+
+/** Hear every grading of this process; returns how to stop. A watcher that throws is ignored. */
+export function watchGradings(w: GradingWatcher): () => void {
+  watchers.add(w);
+  return () => void watchers.delete(w);
 }
 
 export async function gradeStarter(stateDir: string, c: Cell, opts: GradeStarterOptions = {}): Promise<Grading> {
+  const heard = [...watchers];
+  const tell = (call: (w: GradingWatcher) => void) => {
+    for (const w of heard) {
+      try {
+        call(w);
+      } catch {
+        // a watcher's trouble is its own: the grading and its caller go on
+      }
+    }
+  };
+  tell((w) => w.begin?.(c));
+  const g = await grade(stateDir, c, {
+    ...opts,
+    onVerdict: (v) => {
+      opts.onVerdict?.(v);
+      tell((w) => w.verdict?.(c, v));
+    },
+    onGraded: (done) => {
+      opts.onGraded?.(done);
+      tell((w) => w.graded?.(c, done));
+    },
+  });
+  tell((w) => w.end?.(c, g));
+  return g;
+}
+
+async function grade(stateDir: string, c: Cell, opts: GradeStarterOptions): Promise<Grading> {
   const started = performance.now();
   const file = targetFile(c, "starter");
   if (!existsSync(file)) return { verdicts: [], runs: [], passed: false, cancelled: false, missing: true, ms: 0 };
@@ -65,7 +116,14 @@ export async function gradeStarter(stateDir: string, c: Cell, opts: GradeStarter
       signal: opts.signal,
       onVerdict: opts.onVerdict,
       seed: opts.seed,
+      warm: opts.warm,
+      first: failedLast.get(c.id),
     });
+    if (!opts.signal?.aborted)
+      failedLast.set(
+        c.id,
+        verdicts.filter((v) => v.status !== "pass" && v.status !== "skipped").map((v) => v.scenario),
+      );
     runs.push(verdicts);
     opts.onRun?.(n, verdicts);
   }
@@ -89,7 +147,7 @@ export async function gradeAndShow(
   stateDir: string,
   c: Cell,
   write: (s: string) => void,
-  opts: { signal?: AbortSignal; repeat?: number; seed?: number; live?: () => boolean } = {},
+  opts: { signal?: AbortSignal; repeat?: number; seed?: number; live?: () => boolean; warm?: boolean } = {},
 ): Promise<Grading> {
   const live = opts.live ?? (() => true);
   const show = (s: string | undefined) => s !== undefined && live() && write(s);
@@ -100,6 +158,7 @@ export async function gradeAndShow(
   const g = await gradeStarter(stateDir, c, {
     signal: opts.signal,
     seed: opts.seed,
+    warm: opts.warm,
     repeat,
     onVerdict: (v) => repeat === 1 && show(rep.scenario(v)),
     onRun: (n, verdicts) => repeat > 1 && show(rep.note(runLine(n, repeat, verdicts, total, style))),

@@ -1,7 +1,7 @@
 // Watch mode's session: which cell is open, its grading (a newer save cancels a running one; leaving
 // the cell mid-grade says the grade was cancelled), and what each key does. Everything is appended
 // to the screen, cleared when a new grading starts: a learner can scroll back and copy what they saw.
-import { type Cell, cell, targetFile, type Verdict } from "@workshop/harness";
+import { type Cell, cell, coolDown, targetFile, type Verdict } from "@workshop/harness";
 import { demoCommand } from "../commands/demo.ts";
 import { hintCommand } from "../commands/hint.ts";
 import { listCommand } from "../commands/list.ts";
@@ -113,6 +113,7 @@ export class Session {
       await running.done;
       this.notice.push(paint.yellow(strings.gradeCancelled(running.cell)));
     }
+    if (this.current?.id !== id) coolDown(); // the last cell's warm runners are no use here
     this.current = cell(id);
     await this.files?.close();
     // Only this cell's starter: saving another file must not grade anything.
@@ -177,7 +178,7 @@ export class Session {
         write(this.header());
       }
       write(paint.dim(repeat > 1 ? strings.repeating(repeat) : strings.grading));
-      const g = await gradeAndShow(STATE_DIR, c, write, { signal: controller.signal, repeat, live });
+      const g = await gradeAndShow(STATE_DIR, c, write, { signal: controller.signal, repeat, live, warm: true });
       if (!live() || g.cancelled) return;
       this.lastVerdicts = g.verdicts;
       if (g.passed) {

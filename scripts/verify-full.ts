@@ -4,7 +4,7 @@
 //   npm run verify:full [-- --runs 20] [--skip-verify]
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
-import { cells, gradeCell, REPO } from "@workshop/harness";
+import { accidentalPasses, cells, gradeCell, REPO } from "@workshop/harness";
 import { describeOutcome, mutantsOf, runMutant } from "./mutants.ts";
 
 const runsAt = process.argv.indexOf("--runs");
@@ -32,7 +32,8 @@ if (!process.argv.includes("--skip-verify")) {
 for (let run = 1; run <= RUNS; run++) {
   for (const cell of cells()) {
     const verdicts = await gradeCell({ cell, target: "solution" });
-    for (const v of verdicts) check(v.status === "pass", `run ${run}: ${cell.id} ${v.scenario} ${v.status}: ${v.message?.split("\n")[0]}`);
+    for (const v of verdicts)
+      check(v.status === "pass" || v.status === "skipped", `run ${run}: ${cell.id} ${v.scenario} ${v.status}: ${v.message?.split("\n")[0]}`);
   }
   console.log(`solutions, run ${run}/${RUNS}: ${failed} failed so far`);
 }
@@ -48,6 +49,19 @@ for (const cell of cells()) {
   }
 }
 console.log(`mutants: ${mutantCount} run`);
+
+// 4. What each untouched starter passes is exactly what its chapter lists as passing by accident
+// (verify checks only that the listed ones pass; here every scenario runs).
+for (const cell of cells()) {
+  const verdicts = await gradeCell({ cell, target: "starter" });
+  const passing = verdicts.filter((v) => v.status === "pass").map((v) => v.scenario);
+  const listed = accidentalPasses(cell);
+  const unlisted = passing.filter((name) => !listed.includes(name));
+  check(
+    unlisted.length === 0,
+    `${cell.id}: the untouched starter passes ${unlisted.map((n) => `"${n}"`).join(", ")} — list it under accidentalPasses in workshops/${cell.chapter}/package.json (or make the starter fail it)`,
+  );
+}
 
 console.log(`\nverify:full: ${passed} passed, ${failed} failed`);
 process.exit(failed === 0 ? 0 : 1);

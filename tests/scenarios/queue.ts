@@ -139,16 +139,19 @@ export async function taker(q: Queue<unknown>): Promise<unknown> {
   );
 }
 
-/** Puts one item into a full queue: it must wait until a get() makes room. Measures its CPU meanwhile. */
-export async function lineProducer(q: Queue<number>, item: number): Promise<{ cpuMs: number; ms: number }> {
+/**
+ * Puts one item into a full queue: it must wait until a get() makes room (or close() refuses it).
+ * Measures its CPU meanwhile.
+ */
+export async function lineProducer(q: Queue<number>, item: number): Promise<{ cpuMs: number; ms: number; put: Outcome }> {
   signalParent("ready");
   await waitForParent("go");
   const cpu0 = cpuMs();
   const t0 = performance.now();
   signalParent("putting");
-  await traced(`put ${item} (queue full)`, () => q.put(item));
-  const report = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0 };
-  signalParent("admitted");
+  const put = await within(`put ${item} (queue full)`, () => q.put(item), 30_000);
+  const report = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0, put };
+  signalParent(put.kind === "value" ? "admitted" : "refused");
   return report;
 }
 
@@ -221,14 +224,6 @@ export async function closeWaiter(q: Queue<number>): Promise<{ got: unknown[]; p
   const putAfterClose = await within("put after close", () => q.put(99, { timeoutMs: 500 }), slack(2_000));
   const getAgain = await within("get after EOF", () => q.get({ timeoutMs: 500 }), slack(2_000));
   return { got, putAfterClose, getAgain };
-}
-
-/** Waits in put() on a full queue: close() must wake it, with EOFError. */
-export async function blockedPutter(q: Queue<number>): Promise<Outcome> {
-  signalParent("ready");
-  const outcome = await within("put (queue full)", () => q.put(7), slack(CLOSE_GRACE_MS + 5_000));
-  signalParent("returned");
-  return outcome;
 }
 
 /** Gets `count` items, then blocks in get() until the parent kills it. */
@@ -399,37 +394,17 @@ export const scenarios: Scenario<QueueCell>[] = [
   },
   {
     name: "close-wakes",
-    title: "close() with consumers (and a putter) waiting: all wake, consumers drain what is left and stop; put after close rejects with EOFError",
+    title: "close() with consumers waiting: all wake, drain what is left, and stop; put after close rejects with EOFError",
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
-      const full = await makeQueue<number>(cell, { maxsize: 1 });
-      await full.put(0, { timeoutMs: 1_000 });
       const waiters: Proc[] = [];
       for (let i = 0; i < 3; i++) waiters.push(await start("closeWaiter", [q], `consumer-${i + 1}`));
-      const putter = await start("blockedPutter", [full], "putter");
-      for (const w of [...waiters, putter]) await expectSignal(w, "ready", 5_000, "start");
-      await sleep(200); // every consumer is now blocked in get() on an empty queue, the putter in put() on a full one
-      if (await signalled(putter, "returned")) {
-        await joinAll([putter], 2_000);
-        const early = putter.result as Outcome;
-        fail(
-          early.kind === "value"
-            ? "put() on a full queue (maxsize 1, holding 1 item) went through without waiting: a bounded queue holds at most maxsize items — put() must wait for room"
-            : `put() on a full queue (maxsize 1), with no timeout, ${said(early)} before anyone closed the queue: without a timeout it waits for room as long as it takes`,
-        );
-      }
+      for (const w of waiters) await expectSignal(w, "ready", 5_000, "start");
+      await sleep(200); // every consumer is now blocked in get() on an empty queue
       await q.put(1);
       await q.put(2);
       await q.close();
-      await full.close();
       await joinConsumers(waiters);
-      if ((await putter.join({ timeoutMs: CLOSE_GRACE_MS })) === null)
-        fail(
-          `putter, waiting in put() on a full queue (maxsize 1), was still blocked ${CLOSE_GRACE_MS / 1000} s after close(): ` +
-            "a closed queue takes no more items, so close() must wake the put()s waiting for room too, and a put() that finds the queue closed must reject with EOFError instead of waiting on",
-        );
-      expectFinished([putter]);
-      expectRejectedAfterClose("a put() that was waiting for room when close() came", putter.result as Outcome);
       expectExactlyOnce(
         waiters.map((w) => ({ name: w.name, items: (w.result as { got: unknown[] }).got })),
         [1, 2],
@@ -537,7 +512,7 @@ export const scenarios: Scenario<QueueCell>[] = [
   },
   {
     name: "full-line",
-    title: `${LINE_PRODUCERS} producers wait on a full queue (maxsize ${LINE_BOUND}): each get() lets exactly one in; waiting burns no CPU`,
+    title: `${LINE_PRODUCERS} producers wait on a full queue (maxsize ${LINE_BOUND}): each get() lets exactly one in, close() refuses the last; waiting burns no CPU`,
     deadlineMs: 15_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell, { maxsize: LINE_BOUND });
@@ -545,7 +520,8 @@ export const scenarios: Scenario<QueueCell>[] = [
       for (const item of first) await q.put(item, { timeoutMs: 1_000 });
       const producers: Proc[] = [];
       for (let i = 0; i < LINE_PRODUCERS; i++) producers.push(await start("lineProducer", [q, i], `producer-${i + 1}`));
-      const taker = await start("lineConsumer", [q, LINE_PRODUCERS], "consumer");
+      const rounds = LINE_PRODUCERS - 1; // the last producer is still waiting when the queue closes
+      const taker = await start("lineConsumer", [q, rounds], "consumer");
       await expectSignal(taker, "ready", 10_000, "start");
       await startTogether(producers);
       for (const p of producers) await expectSignal(p, "putting", 5_000, "start its put()");
@@ -559,16 +535,19 @@ export const scenarios: Scenario<QueueCell>[] = [
           `${early.length} put()${early.length > 1 ? "s" : ""} on a full queue (maxsize ${LINE_BOUND}, holding ${LINE_BOUND} items) went through without waiting: ` +
             "a bounded queue holds at most maxsize items — put() waits for a get() to make room",
         );
-      for (let round = 1; round <= LINE_PRODUCERS; round++) {
+      await expectNoneRefused(producers);
+      let now: Proc[] = [];
+      for (let round = 1; round <= rounds; round++) {
         await taker.notify(`get-${round}`);
         await expectSignal(taker, `got-${round}`, slack(3_000), "get an item from the full queue");
         const before = round - 1;
         const deadline = performance.now() + slack(1_000);
-        let now = await admitted(producers);
+        now = await admitted(producers);
         while (now.length === before && performance.now() < deadline) {
           await sleep(10);
           now = await admitted(producers);
         }
+        await expectNoneRefused(producers);
         if (now.length === before)
           fail(
             `a get() made room in a full queue, but none of the ${LINE_PRODUCERS - before} put()s waiting for room got in within ${slack(1_000)} ms: ` +
@@ -582,20 +561,33 @@ export const scenarios: Scenario<QueueCell>[] = [
               "A get() makes room for one item: let waiting putters in only while there is room",
           );
       }
+      const last = producers.find((p) => !now.includes(p))!;
+      await q.close();
+      if ((await last.join({ timeoutMs: CLOSE_GRACE_MS })) === null)
+        fail(
+          `${last.name}, waiting in put() on a full queue (maxsize ${LINE_BOUND}), was still blocked ${CLOSE_GRACE_MS / 1000} s after close(): ` +
+            "a closed queue takes no more items, so close() must wake the put()s waiting for room too, and a put() that finds the queue closed must reject with EOFError instead of waiting on",
+        );
+      expectFinished([last]);
+      expectRejectedAfterClose(`${last.name}'s put(), waiting for room when close() came,`, (last.result as { put: Outcome }).put);
       await joinAll([taker], 2_000, "return the items it got");
       const got = [...(taker.result as unknown[])];
-      for (let i = 0; i < LINE_BOUND; i++) {
-        const r = await within("get (draining)", () => q.get({ timeoutMs: 0 }), slack(2_000));
-        if (r.kind !== "value") fail(`get({ timeoutMs: 0 }) on a queue that should still hold ${LINE_BOUND - i} items ${said(r)}`);
+      for (let i = 0; i <= LINE_BOUND + LINE_PRODUCERS; i++) {
+        const r = await within("get (draining after close)", () => q.get({ timeoutMs: 0 }), slack(2_000));
+        if (r.kind === "error" && r.code === "EOF") break;
+        if (r.kind !== "value") fail(`get({ timeoutMs: 0 }) on a closed queue ${said(r)}: a closed queue gives what it still holds, then EOFError`);
         got.push(r.value);
       }
-      const extra = await within("get (should be empty)", () => q.get({ timeoutMs: 0 }), slack(2_000));
-      if (extra.kind === "value") got.push(extra.value);
-      expectExactlyOnce([{ name: "the consumer, then the process that created the queue", items: got }], [...first, ...range(0, LINE_PRODUCERS)]);
+      const lastItem = producers.indexOf(last);
+      if (got.includes(lastItem))
+        fail(
+          `${last.name}'s put() was refused when close() came, yet its item ${lastItem} came out of the queue: a refused put() must leave the queue unchanged`,
+        );
+      expectExactlyOnce([{ name: "the consumer, then the process that created the queue", items: got }], [...first, ...now.map((p) => producers.indexOf(p))]);
       await joinAll(producers, 2_000, "return once its put() got in");
       const reports = producers.map((p) => ({ who: p.name, ...(p.result as { cpuMs: number; ms: number }) }));
       expectIdle(
-        [...reports, { who: "the process that created the queue", ...mainCpu }],
+        [...reports.filter((r) => r.who !== last.name), { who: "the process that created the queue", ...mainCpu }],
         `while ${LINE_PRODUCERS} producers waited about ${(BLOCK_MS / 1000).toFixed(1)} s in put() on a full queue`,
       );
       return { producerCpuMs: reports.map((r) => round(r.cpuMs)), mainCpuMs: round(mainCpu.cpuMs) };
@@ -852,6 +844,17 @@ async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: str
 /** Joins `p` within `ms`; false if it is still running. */
 async function settleOne(p: Proc, ms: number): Promise<boolean> {
   return (await p.join({ timeoutMs: ms })) !== null;
+}
+
+/** No put() without a timeout may give up while the queue is open: it waits for room as long as it takes. */
+async function expectNoneRefused(producers: Proc[]): Promise<void> {
+  for (const p of producers) {
+    if (!(await signalled(p, "refused"))) continue;
+    await joinAll([p], 2_000, "end");
+    fail(
+      `${p.name}'s put() on a full queue, with no timeout, ${said((p.result as { put: Outcome }).put)}: without a timeout, put() waits for room as long as it takes`,
+    );
+  }
 }
 
 async function admitted(producers: Proc[]): Promise<Proc[]> {

@@ -23,7 +23,9 @@ class RingQueue<T> extends Ring implements Queue<T> {
         if (this.h[COUNT]! > 0) {
           bytes = this.takeFrames();
           this.signal(NOT_FULL, PUTTERS_WAITING);
-        } else if (this.h[CLOSED]) throw new EOFError("the queue is closed and drained");
+        } else {
+          if (this.h[CLOSED]) throw new EOFError("the queue is closed and drained");
+        }
       } finally {
         this.unlock();
       }

@@ -26,8 +26,9 @@ class RingQueue<T> extends Ring implements Queue<T> {
         if (this.h[COUNT]! > 0) {
           bytes = this.takeFrames();
           // TODO(6): You just made room, and a put() may be asleep waiting for it: signal NOT_FULL.
+        } else {
+          // TODO(1): Closed and empty means no item will ever come: throw the contract's EOFError (the seed's bug: it waited forever).
         }
-        // TODO(1): Closed and empty means no item will ever come: throw the contract's EOFError (the seed's bug: it waited forever).
       } finally {
         this.unlock();
       }

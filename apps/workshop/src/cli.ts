@@ -29,7 +29,7 @@ export interface Io {
   interactive: boolean;
 }
 
-const COMMANDS = ["list", "next", "hint", "reset", "solution", "grade", "demo", "track", "help"];
+const COMMANDS = ["list", "next", "hint", "reset", "solution", "grade", "demo", "track", "web", "help"];
 
 /** Run one command line; resolves with the exit code (0 done, 1 not done, 2 a usage error). */
 export async function runCli(argv: string[], io: Io): Promise<number> {
@@ -105,6 +105,15 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     .option("--solution", "Run it on the solution instead")
     .action(async (id: string, o: { solution?: boolean }) => {
       code = (await demoCommand(resolveCell(id), o.solution ? "solution" : "starter", io.out)) ?? 1;
+    });
+  cli
+    .command("web [cell]", "The web view: lesson, verdicts and a picture of what the processes did")
+    .option("--port <n>", "Serve on this port (default: a free one)")
+    .option("--no-open", "Do not open a browser")
+    .option("--poll", "Check the starter for changes instead of waiting for file events")
+    .action(async (id: string | undefined, o: { port?: string | number; open?: boolean; poll?: boolean }) => {
+      const { webCommand, checkPort } = await import("./commands/web.ts"); // the server's libraries load only here
+      code = await webCommand({ cell: id === undefined ? undefined : resolveCell(id), port: checkPort(o.port), open: o.open !== false, poll: o.poll, io });
     });
   cli.command("track [name]", "Show or change your track: node, deno, bun or all").action(async (name?: string) => {
     if (name) line(strings.trackSaved(await saveTrack(name)));

@@ -37,8 +37,8 @@ export const strings = {
     `Watch mode needs a terminal. \`npm start -- grade ${cell}\` grades it once; \`npm start -- hint ${cell}\` gives a hint.`,
 
   // keys
-  keysLine: "h/H hints · g/G grade (×10) · l list · n/p cell · r reset · s solution · d demo · t timeline · q quit",
-  keysNarrow: "h H g G l n p r s d t q — press ? for help",
+  keysLine: "h/H hints · g/G grade (×10) · l list · n/p cell · r reset · s solution · d demo · t timeline · w web · q quit",
+  keysNarrow: "h H g G l n p r s d t w q — press ? for help",
   keysHelp: [
     "h  next hint (one at a time)",
     "H  every hint seen so far again",
@@ -49,6 +49,7 @@ export const strings = {
     "s  diff your file against the solution (spoilers)",
     "d  run the cell's demo on your starter",
     "t  per-process timeline of the last failure",
+    "w  the web view in your browser: the same gradings, and a picture of what the processes did",
     "o  show the lesson again",
     "q  quit (Ctrl-C works too)",
   ],
@@ -113,6 +114,7 @@ export const strings = {
     ["solution <cell> [--yes]", "the diff to the solution (spoilers; --yes without a terminal)"],
     ["reset <cell> [--yes]", "put back the pristine starter (yours backed up)"],
     ["track [node|deno|bun|all]", "show or change your track"],
+    ["web [cell] [--port N] [--no-open]", "the web view on 127.0.0.1: lesson, verdicts, a picture of the processes"],
     ["help", "this list (also --help, -h)"],
   ] as ReadonlyArray<readonly [string, string]>,
   unknownCommand: (name: string) => `unknown command '${name}'`,

@@ -46,11 +46,13 @@ export class Session {
   private gradeWhenPromptEnds = false;
   private finish!: (code: number) => void;
   private readonly keyboard: Keyboard;
+  /** The web view (`w`), once started: it shows this session's cell and gradings. */
+  private web?: Promise<{ url: string; close(): Promise<void> } | undefined>;
   /** Said once under the header of the next screen: where a reset put the backup, a cancelled grade. */
   private notice: string[] = [];
 
   constructor(
-    track: Track,
+    private readonly track: Track,
     private readonly opts: { poll?: boolean } = {},
   ) {
     this.list = cellsOf(track);
@@ -96,6 +98,8 @@ export class Session {
         return demoCommand(this.current, "starter", (s) => process.stdout.write(s));
       case "timeline":
         return this.showTimeline();
+      case "web":
+        return this.openWeb();
       case "lesson":
         return write(`\n${this.lesson()}`);
       case "help":
@@ -236,8 +240,26 @@ export class Session {
     write(failed ? renderTimeline(failed) : strings.noTimeline);
   }
 
+  /** `w`: the web view on this session (web/embed.ts), started once; its address is said again on each `w`. */
+  private async openWeb(): Promise<void> {
+    if (this.web) {
+      const server = await this.web;
+      if (server) write(server.url);
+      return;
+    }
+    const driver = { current: () => this.current, open: (id: string) => this.open(id), grade: () => this.grade(true) };
+    this.web = import("../web/embed.ts")
+      .then(({ startEmbeddedWeb }) => startEmbeddedWeb(driver, this.track, write))
+      .catch((err) => {
+        write(paint.red(String(err instanceof Error ? err.message : err)));
+        return undefined;
+      });
+    await this.web;
+  }
+
   private async quit(code: number): Promise<void> {
     clearTimeout(this.debounce);
+    await (await this.web)?.close();
     this.generation++;
     this.grading?.controller.abort(); // the harness kills the run's process group
     stopAllDemos();

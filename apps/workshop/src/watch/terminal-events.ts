@@ -23,6 +23,7 @@ export type Action =
   | "solution"
   | "demo"
   | "timeline"
+  | "web"
   | "lesson"
   | "help";
 
@@ -39,6 +40,7 @@ const KEYS: Record<string, Action> = {
   s: "solution",
   d: "demo",
   t: "timeline",
+  w: "web",
   o: "lesson",
   "?": "help",
 };

@@ -2,7 +2,7 @@
 // writes starters and asks git for pristine ones), node_modules is not — each package is a
 // symlink into the real one, except the workspace links (@workshop/*), which point into the copy
 // so that the harness's REPO is the copy and the real workshops/ are never touched.
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { basename, join, resolve } from "node:path";
 
@@ -13,6 +13,14 @@ export function copyRepo(repo: string): { root: string; cleanup: () => void } {
   const root = mkdtempSync(join(tmpdir(), "workshop-e2e-"));
   cpSync(repo, root, { recursive: true, filter: (src) => !SKIP.has(basename(src)) });
   linkNodeModules(join(repo, "node_modules"), join(root, "node_modules"), root);
+  // A workspace's own node_modules (a version other than the root's, e.g. the app's highlight.js).
+  for (const group of ["apps", "packages", "workshops"]) {
+    if (!existsSync(join(repo, group))) continue;
+    for (const ws of readdirSync(join(repo, group))) {
+      const own = join(repo, group, ws, "node_modules");
+      if (existsSync(own) && existsSync(join(root, group, ws))) symlinkSync(own, join(root, group, ws, "node_modules"));
+    }
+  }
   return { root, cleanup: () => rmSync(root, { recursive: true, force: true }) };
 }
 

@@ -1,6 +1,7 @@
-// Open a URL in the learner's browser, where there is one: `open` on macOS, `start` on Windows,
-// `wslview` in WSL, `xdg-open` on a Linux desktop (a display is set). Never fails: without a
-// browser (a server, CI, ssh) it answers false and the caller prints the URL instead.
+// Open a URL in the learner's browser, where there is one: `$BROWSER` if set (`none`: never, as
+// other tools read it), else `open` on macOS, `start` on Windows, `wslview` in WSL, `xdg-open` on a
+// Linux desktop (a display is set). Never fails: without a browser (a server, CI, ssh) it answers
+// false and the caller prints the URL instead.
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { delimiter, join } from "node:path";
@@ -19,7 +20,9 @@ export function openBrowser(url: string): boolean {
 }
 
 function browserCommand(url: string): string[] | undefined {
-  if (process.env.CI) return undefined;
+  const chosen = process.env.BROWSER;
+  if (chosen === "none" || process.env.CI) return undefined;
+  if (chosen) return [chosen, url];
   if (process.platform === "darwin") return ["open", url];
   if (process.platform === "win32") return ["cmd", "/c", "start", "", url];
   if (isWsl()) return onPath("wslview") ? ["wslview", url] : onPath("cmd.exe") ? ["cmd.exe", "/c", "start", "", url.replace(/&/g, "^&")] : undefined;

@@ -141,8 +141,9 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
     server.listen(opts.port ?? 0, "127.0.0.1", () => resolve());
   });
   port = (server.address() as AddressInfo).port;
-  // Start building the page's script now, so the first page load does not wait for it.
-  void clientScript().catch(() => {});
+  // The page's script is built before anyone is told the address: the first load does not wait for
+  // it (nor compete with the first grading for a core). A failed build is said when the page asks.
+  await clientScript().catch(() => {});
   return {
     url: `http://127.0.0.1:${port}/`,
     port,

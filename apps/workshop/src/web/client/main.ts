@@ -101,7 +101,7 @@ function renderChapters(): void {
                   "aria-label": `${c.id}: ${web.statusWords[c.status] ?? c.status}`,
                   onclick: () => void openCell(c.id),
                 },
-                h("span", { class: "mark", "aria-hidden": "true" }, web.statusMarks[c.status] ?? "·"),
+                h("span", { class: "cell-mark", "aria-hidden": "true" }, web.statusMarks[c.status] ?? "·"),
                 ` ${c.runtime}`,
               ),
             ),
@@ -163,6 +163,8 @@ function renderLive(): void {
   const status = byId("status");
   const solved = s.phase === "done" && s.passed;
   status.className = `status ${solved ? "solved" : s.phase}`;
+  status.dataset.phase = s.phase;
+  status.dataset.gen = String(s.gen);
   status.replaceChildren(
     ...present(
       s.phase === "grading" || s.phase === "graded" ? h("span", { class: "spinner", "aria-hidden": "true" }) : undefined,
@@ -205,7 +207,7 @@ function renderRows(): void {
       return h(
         "li",
         { class: `row status-${r.status} colour-${r.colour}` },
-        h("span", { class: "mark", "aria-hidden": "true" }, r.mark),
+        h("span", { class: "row-mark", "aria-hidden": "true" }, r.mark),
         h("span", { class: "row-title" }, r.title),
         h("span", { class: "words" }, r.status === "pending" ? web.grading : r.note ? `${r.words}: ${r.note}` : r.words),
         r.ms !== undefined ? h("span", { class: "ms" }, `(${r.ms} ms)`) : undefined,

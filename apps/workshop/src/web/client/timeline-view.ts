@@ -159,7 +159,7 @@ export class TimelineView {
     const b = this.model.broke;
     if (!b) return;
     const centre = b.from !== undefined && b.to !== undefined ? (b.from + b.to) / 2 : b.t;
-    let size = Math.max(b.from !== undefined && b.to !== undefined ? (b.to - b.from) * 3 : 0, this.model.end / 400, 0.2);
+    let size = Math.max(b.from !== undefined && b.to !== undefined ? (b.to - b.from) * 3 : 0, 0.05);
     const count = (from: number, to: number) => this.model.items.filter((i) => i.t >= from && i.t <= to).length;
     while (size < this.model.end && count(centre - size / 2, centre + size / 2) < 12) size *= 2;
     this.setView(centre - size / 2, centre + size / 2);

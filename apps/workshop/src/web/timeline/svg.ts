@@ -62,6 +62,7 @@ const STYLE = `
 .tl .hold rect{fill:var(--hold)}.tl .hold.overlap rect{fill:var(--bad)}
 .tl .call rect{fill:var(--call)}.tl .bad rect{stroke:var(--bad);stroke-width:1.6}
 .tl .msg{stroke:var(--msg);stroke-width:1.3;fill:none}.tl .msg.wrong{stroke:var(--bad);stroke-width:2}
+.tl .msg.dense{stroke-opacity:.3;stroke-width:1}.tl .msg.key{stroke-opacity:1;stroke-width:3}
 .tl .pt{stroke:var(--fg);stroke-width:1;fill:var(--bg)}.tl .pt.start{fill:var(--msg);stroke:none}
 .tl .pt.killed,.tl .pt.crash{fill:var(--bad);stroke:none}.tl .pt.mark{stroke:var(--muted);stroke-width:1.5}
 .tl .broke line{stroke:var(--bad);stroke-width:2;stroke-dasharray:5 3}.tl .broke .band{fill:var(--bad-bg);opacity:.8}
@@ -147,16 +148,20 @@ export function renderTimeline(m: Timeline, view: View): string {
     );
   });
 
-  // Messages: from the send to the receive that got it.
-  for (const a of m.arrows) {
-    if (!inView(a.t0, a.t1)) continue;
+  // Messages: from the send to the receive that got it. Where many cross the window they fade, and
+  // the one that shows where it broke is drawn last, on top.
+  const arrows = m.arrows.filter((a) => inView(a.t0, a.t1));
+  const dense = arrows.length > 24;
+  const key = arrows.filter((a) => broke?.span !== undefined && a.recv === broke.span);
+  for (const a of [...arrows.filter((a) => !key.includes(a)), ...key]) {
     const y0 = laneY.get(a.from)!;
     const y1 = laneY.get(a.to)!;
     const x0 = x(a.t0);
     const x1 = Math.max(x(a.t1), x0 + 0.5);
     const recv = m.spans[a.recv]!;
+    const cls = ["msg", a.wrong ? "wrong" : "", dense ? "dense" : "", key.includes(a) ? "key" : ""].filter(Boolean).join(" ");
     out.push(
-      `<path class="msg${a.wrong ? " wrong" : ""}" data-i="${recv.item}" d="M${n(x0)},${n(y0)} L${n(x1)},${n(y1 + (y1 > y0 ? -2 : 2))}" marker-end="url(#${id}-head${a.wrong ? "-bad" : ""})"><title>${esc(itemText(m, recv.item))}</title></path>`,
+      `<path class="${cls}" data-i="${recv.item}" d="M${n(x0)},${n(y0)} L${n(x1)},${n(y1 + (y1 > y0 ? -2 : 2))}" marker-end="url(#${id}-head${a.wrong ? "-bad" : ""})"><title>${esc(itemText(m, recv.item))}</title></path>`,
     );
   }
 
@@ -187,9 +192,13 @@ export function renderTimeline(m: Timeline, view: View): string {
     const anchor = px > (left + right) / 2 ? "end" : "start";
     const tx = anchor === "end" ? px - 4 : px + 4;
     // The short name on the line ("two holders at once"); the whole sentence is under the legend.
-    const short = broke.text.split(":")[0]!;
+    // It sits in the time axis's row, over the tick labels, clear of every lane's own labels.
+    const short = `✕ ${fit(broke.text.split(":")[0]!, Math.max(16, Math.floor((anchor === "end" ? px - left : right - px) / 7.2)))}`;
+    const wide = short.length * 7.2;
     out.push(
-      `<g class="broke"><title>${esc(broke.text)}</title><line x1="${n(px)}" y1="${top}" x2="${n(px)}" y2="${bottom}"/><text x="${n(tx)}" y="${bottom - 4}" text-anchor="${anchor}">✕ ${esc(fit(short, Math.max(16, Math.floor((anchor === "end" ? px - left : right - px) / 7.2))))}</text></g>`,
+      `<g class="broke"><title>${esc(broke.text)}</title><line x1="${n(px)}" y1="${top}" x2="${n(px)}" y2="${bottom}"/>` +
+        `<rect class="bg" x="${n(anchor === "end" ? tx - wide - 2 : tx - 2)}" y="${LAYOUT.axis - 23}" width="${n(wide + 4)}" height="17"/>` +
+        `<text x="${n(tx)}" y="${LAYOUT.axis - 10}" text-anchor="${anchor}">${esc(short)}</text></g>`,
     );
   }
   out.push("</g>");

@@ -128,17 +128,6 @@ export async function quitter(q: Queue<unknown>): Promise<{ cpuMs: number; waite
   return { cpuMs: cpu, waitedMs: timed.ms, check };
 }
 
-/** Waits in get(), with no timeout, for one item. */
-export async function taker(q: Queue<unknown>): Promise<unknown> {
-  signalParent("ready");
-  await waitForParent("go");
-  return traced(
-    "get",
-    () => q.get(),
-    (v) => `got ${brief(v)}`,
-  );
-}
-
 /**
  * Puts one item into a full queue: it must wait until a get() makes room (or close() refuses it).
  * Measures its CPU meanwhile.
@@ -153,20 +142,6 @@ export async function lineProducer(q: Queue<number>, item: number): Promise<{ cp
   const report = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0, put };
   signalParent(put.kind === "value" ? "admitted" : "refused");
   return report;
-}
-
-/** Takes one item each time the parent says "get-N", and says "got-N". */
-export async function lineConsumer(q: Queue<number>, rounds: number): Promise<unknown[]> {
-  signalParent("ready");
-  const got: unknown[] = [];
-  for (let n = 1; n <= rounds; n++) {
-    await waitForParent(`get-${n}`, { timeoutMs: 20_000 });
-    const r = await within("get", () => q.get({ timeoutMs: 1_000 }), slack(2_000));
-    if (r.kind !== "value") fail(`get({ timeoutMs: 1000 }) on a full queue ${said(r)}`);
-    got.push(r.value);
-    signalParent(`got-${n}`);
-  }
-  return got;
 }
 
 /**
@@ -427,26 +402,26 @@ export const scenarios: Scenario<QueueCell>[] = [
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<unknown>(cell);
       const quit = await start("quitter", [q], "quitter");
-      const take = await start("taker", [q], "taker");
-      for (const p of [quit, take]) await expectSignal(p, "ready", 10_000, "start");
+      await expectSignal(quit, "ready", 10_000, "start");
       await quit.notify("go");
       await expectSignal(quit, "waiting", slack(2_000), "start its get()");
-      await sleep(150); // quitter's get({ timeoutMs: 1000 }) is in line now; taker's comes after it
+      await sleep(150); // quitter's get() is in line now; ours comes after it
       const cpu0 = cpuMs();
       const t0 = performance.now();
-      await take.notify("go");
+      const ours = within("get (behind quitter's)", () => q.get(), slack(BLOCK_MS + 10_000));
       await expectSignal(quit, "gave-up", slack(BLOCK_MS + 3_000), `give up on its get({ timeoutMs: ${BLOCK_MS} }), then on get({ timeoutMs: 0 })`);
       const mainCpu = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0 };
 
       await q.put("next");
-      const taken = await settleOne(take, slack(1_000));
+      const taken = await Promise.race([ours, sleep(slack(1_000)).then(() => undefined)]);
       if (!taken)
         fail(
-          `an item put after quitter's get() had given up (Empty) never reached taker, waiting in get() behind it: it was handed to the get() that had given up — still in line, though it had already rejected with Empty — and so went to nobody. ` +
+          `an item put after quitter's get() had given up (Empty) never reached the get() waiting behind it (in the process that created the queue): ` +
+            "it was handed to the get() that had given up — still in line, though it had already rejected with Empty — and so went to nobody. " +
             "A get() that times out must leave the line (Python: get(timeout=…) raises queue.Empty and is gone).",
         );
-      expectFinished([take]);
-      if (take.result !== "next") fail(`taker, waiting in get(), got ${brief(take.result)} instead of the one item put ("next")`);
+      if (taken.kind !== "value" || taken.value !== "next")
+        fail(`the get() waiting behind quitter's ${said(taken)} instead of returning the one item put ("next")`);
 
       await q.put("for-quitter");
       await quit.notify("check");
@@ -464,7 +439,7 @@ export const scenarios: Scenario<QueueCell>[] = [
           { who: "quitter", cpuMs: quitCpu, ms: waitedMs },
           { who: "the process that created the queue", cpuMs: mainCpu.cpuMs, ms: mainCpu.ms },
         ],
-        `while quitter waited ${(BLOCK_MS / 1000).toFixed(1)} s in get() on an empty queue (and taker waited in get() too)`,
+        `while quitter waited ${(BLOCK_MS / 1000).toFixed(1)} s in get() on an empty queue (and the process that created it waited in get() too)`,
       );
       return { quitterCpuMs: round(quitCpu), mainCpuMs: round(mainCpu.cpuMs), waitedMs };
     },
@@ -521,8 +496,6 @@ export const scenarios: Scenario<QueueCell>[] = [
       const producers: Proc[] = [];
       for (let i = 0; i < LINE_PRODUCERS; i++) producers.push(await start("lineProducer", [q, i], `producer-${i + 1}`));
       const rounds = LINE_PRODUCERS - 1; // the last producer is still waiting when the queue closes
-      const taker = await start("lineConsumer", [q, rounds], "consumer");
-      await expectSignal(taker, "ready", 10_000, "start");
       await startTogether(producers);
       for (const p of producers) await expectSignal(p, "putting", 5_000, "start its put()");
       const cpu0 = cpuMs();
@@ -537,9 +510,11 @@ export const scenarios: Scenario<QueueCell>[] = [
         );
       await expectNoneRefused(producers);
       let now: Proc[] = [];
+      const got: unknown[] = [];
       for (let round = 1; round <= rounds; round++) {
-        await taker.notify(`get-${round}`);
-        await expectSignal(taker, `got-${round}`, slack(3_000), "get an item from the full queue");
+        const r = await within("get", () => q.get({ timeoutMs: 1_000 }), slack(2_000));
+        if (r.kind !== "value") fail(`get({ timeoutMs: 1000 }) on a full queue ${said(r)}`);
+        got.push(r.value);
         const before = round - 1;
         const deadline = performance.now() + slack(1_000);
         now = await admitted(producers);
@@ -570,8 +545,6 @@ export const scenarios: Scenario<QueueCell>[] = [
         );
       expectFinished([last]);
       expectRejectedAfterClose(`${last.name}'s put(), waiting for room when close() came,`, (last.result as { put: Outcome }).put);
-      await joinAll([taker], 2_000, "return the items it got");
-      const got = [...(taker.result as unknown[])];
       for (let i = 0; i <= LINE_BOUND + LINE_PRODUCERS; i++) {
         const r = await within("get (draining after close)", () => q.get({ timeoutMs: 0 }), slack(2_000));
         if (r.kind === "error" && r.code === "EOF") break;
@@ -583,7 +556,7 @@ export const scenarios: Scenario<QueueCell>[] = [
         fail(
           `${last.name}'s put() was refused when close() came, yet its item ${lastItem} came out of the queue: a refused put() must leave the queue unchanged`,
         );
-      expectExactlyOnce([{ name: "the consumer, then the process that created the queue", items: got }], [...first, ...now.map((p) => producers.indexOf(p))]);
+      expectExactlyOnce([{ name: "the process that created the queue", items: got }], [...first, ...now.map((p) => producers.indexOf(p))]);
       await joinAll(producers, 2_000, "return once its put() got in");
       const reports = producers.map((p) => ({ who: p.name, ...(p.result as { cpuMs: number; ms: number }) }));
       expectIdle(
@@ -839,11 +812,6 @@ async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: str
     if (p.exitCode !== null) expectFinished([p]);
     fail(`${p.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
   }
-}
-
-/** Joins `p` within `ms`; false if it is still running. */
-async function settleOne(p: Proc, ms: number): Promise<boolean> {
-  return (await p.join({ timeoutMs: ms })) !== null;
 }
 
 /** No put() without a timeout may give up while the queue is open: it waits for room as long as it takes. */

@@ -94,6 +94,14 @@ export const web = {
   brokeTwice: (who: string, op: string, label: string) => `${who}'s ${op} got ${label} a second time: delivered twice`,
   brokeFault: (who: string, text: string) => `${who} ${text}`,
   brokeEnd: (words: string) => `the run ended here: ${words}`,
+  /** The few words on the picture's line where it broke. */
+  brokeShort: {
+    overlap: "two holders at once",
+    wrongMessage: (got: number, expected: number) => `message ${got} where ${expected} was due`,
+    twice: "delivered twice",
+    fault: "crashed or threw",
+    end: "the run ended",
+  },
   stillWaiting: "still waiting",
   capped: (n: number) => `Only the last ${n} events were kept: the start of the run is not shown.`,
   selected: "Selected",

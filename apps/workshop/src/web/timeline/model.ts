@@ -69,6 +69,8 @@ export interface Broke {
   to?: number;
   /** Derived from the events; else a crash, else the end of the run. */
   kind: "overlap" | "message" | "fault" | "end";
+  /** A few words for the picture's line: "two holders at once". */
+  short: string;
   /** The event that shows it: an index in `items`. */
   item?: number;
   span?: number;
@@ -278,7 +280,9 @@ function endWords(v: Verdict): string {
 function whereItBroke(v: Verdict, lanes: Lane[], derived: Broke[], spans: Span[], points: Point[], end: number): Broke {
   const message = v.message ?? "";
   const faults: Broke[] = points.flatMap((p, point) =>
-    p.kind === "crash" ? [{ t: p.t, lanes: [p.lane], text: web.brokeFault(laneName(lanes, p.lane), p.label), kind: "fault" as const, point }] : [],
+    p.kind === "crash"
+      ? [{ t: p.t, lanes: [p.lane], text: web.brokeFault(laneName(lanes, p.lane), p.label), short: web.brokeShort.fault, kind: "fault" as const, point }]
+      : [],
   );
   const named = (b: Broke) => b.lanes.every((id) => message.includes(lanes.find((l) => l.id === id)?.name ?? "\0"));
   if (v.status === "crash" || v.status === "exited") {
@@ -291,11 +295,20 @@ function whereItBroke(v: Verdict, lanes: Lane[], derived: Broke[], spans: Span[]
   if (chosen) return chosen;
   const threw: Broke[] = spans.flatMap((s, span) =>
     s.bad && s.lane !== "main"
-      ? [{ t: s.t1, lanes: [s.lane], text: web.brokeFault(laneName(lanes, s.lane), web.waitedIn(s.op, s.out, false)), kind: "fault" as const, span }]
+      ? [
+          {
+            t: s.t1,
+            lanes: [s.lane],
+            text: web.brokeFault(laneName(lanes, s.lane), web.waitedIn(s.op, s.out, false)),
+            short: web.brokeShort.fault,
+            kind: "fault" as const,
+            span,
+          },
+        ]
       : [],
   );
   const first = [...threw, ...faults].sort(byTime)[0];
-  return first ?? { t: end, lanes: lanes.map((l) => l.id), text: web.brokeEnd(endWords(v)), kind: "end" };
+  return first ?? { t: end, lanes: lanes.map((l) => l.id), text: web.brokeEnd(endWords(v)), short: web.brokeShort.end, kind: "end" };
 }
 
 /** Every time a hold began while another process held the same lock, in order. */
@@ -320,6 +333,7 @@ function findOverlaps(spans: Span[], lanes: Lane[]): Broke[] {
     from: h.t0,
     to: Math.min(h.t1, other.t1),
     kind: "overlap",
+    short: web.brokeShort.overlap,
     span: spans.indexOf(h),
   }));
 }
@@ -399,11 +413,12 @@ function wrongMessages(arrows: Arrow[], spans: Span[], lanes: Lane[]): Broke[] {
     .map((a) => {
       const recv = spans[a.recv]!;
       const who = laneName(lanes, a.to);
-      const text =
-        a.expected !== undefined && a.got !== undefined && a.expected !== a.got
-          ? web.brokeWrongMessage(who, recv.op, a.got, a.expected)
-          : web.brokeTwice(who, recv.op, spans[a.send]!.op.replace(SENDS, "").trim() || (recv.out ?? ""));
-      return { t: a.t1, lanes: [a.from, a.to], text, kind: "message" as const, span: a.recv };
+      const misplaced = a.expected !== undefined && a.got !== undefined && a.expected !== a.got;
+      const text = misplaced
+        ? web.brokeWrongMessage(who, recv.op, a.got!, a.expected!)
+        : web.brokeTwice(who, recv.op, spans[a.send]!.op.replace(SENDS, "").trim() || (recv.out ?? ""));
+      const short = misplaced ? web.brokeShort.wrongMessage(a.got!, a.expected!) : web.brokeShort.twice;
+      return { t: a.t1, lanes: [a.from, a.to], text, short, kind: "message" as const, span: a.recv };
     });
 }
 

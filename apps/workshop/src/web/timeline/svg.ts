@@ -97,12 +97,19 @@ export function renderTimeline(m: Timeline, view: View): string {
     `<rect class="bg" x="0" y="0" width="${width}" height="${height}"/>`,
   );
 
-  // The time axis and its grid.
+  // Where it broke, in a few words on the time axis's row: clear of every lane's own labels.
+  const broke = m.broke;
+  const brokeLabel = broke && broke.t >= view.from && broke.t <= view.to ? axisLabel(`✕ ${broke.short}`, x(broke.t), left, right) : undefined;
+
+  // The time axis and its grid (no tick's label under where it broke's).
   const grid = ticks(view.from, view.to, Math.max(2, Math.floor((right - left) / 100)));
   for (const tick of grid.at) {
     const px = x(tick);
     out.push(`<line class="grid" x1="${n(px)}" y1="${LAYOUT.axis - 6}" x2="${n(px)}" y2="${LAYOUT.axis + m.lanes.length * LAYOUT.lane}"/>`);
-    out.push(`<text class="muted" x="${n(px)}" y="${LAYOUT.axis - 10}" text-anchor="middle">${esc(timeLabel(tick, grid.step))}</text>`);
+    const text = timeLabel(tick, grid.step);
+    const half = (text.length * 6.5) / 2 + 6;
+    if (brokeLabel && px + half > brokeLabel.x0 && px - half < brokeLabel.x1) continue;
+    out.push(`<text class="muted" x="${n(px)}" y="${LAYOUT.axis - 10}" text-anchor="middle">${esc(text)}</text>`);
   }
 
   // Lanes: a label on the left and a line while the process lived.
@@ -114,7 +121,6 @@ export function renderTimeline(m: Timeline, view: View): string {
 
   out.push(`<g clip-path="url(#${id}-plot)">`);
   // Where it broke: a band over the overlap, under everything else.
-  const broke = m.broke;
   if (broke?.from !== undefined && broke.to !== undefined && inView(broke.from, broke.to)) {
     const ys = broke.lanes.map((l) => laneY.get(l) ?? 0);
     const top = Math.min(...ys) - LAYOUT.lane / 2 + 2;
@@ -185,20 +191,13 @@ export function renderTimeline(m: Timeline, view: View): string {
   }
 
   // Where it broke: the line and its words, on top.
-  if (broke && broke.t >= view.from && broke.t <= view.to) {
+  if (broke && brokeLabel) {
     const px = x(broke.t);
-    const top = LAYOUT.axis - 4;
     const bottom = LAYOUT.axis + m.lanes.length * LAYOUT.lane;
-    const anchor = px > (left + right) / 2 ? "end" : "start";
-    const tx = anchor === "end" ? px - 4 : px + 4;
-    // The short name on the line ("two holders at once"); the whole sentence is under the legend.
-    // It sits in the time axis's row, over the tick labels, clear of every lane's own labels.
-    const short = `✕ ${fit(broke.text.split(":")[0]!, Math.max(16, Math.floor((anchor === "end" ? px - left : right - px) / 7.2)))}`;
-    const wide = short.length * 7.2;
+    // The whole sentence is under the legend, and in the line's tooltip.
     out.push(
-      `<g class="broke"><title>${esc(broke.text)}</title><line x1="${n(px)}" y1="${top}" x2="${n(px)}" y2="${bottom}"/>` +
-        `<rect class="bg" x="${n(anchor === "end" ? tx - wide - 2 : tx - 2)}" y="${LAYOUT.axis - 23}" width="${n(wide + 4)}" height="17"/>` +
-        `<text x="${n(tx)}" y="${LAYOUT.axis - 10}" text-anchor="${anchor}">${esc(short)}</text></g>`,
+      `<g class="broke"><title>${esc(broke.text)}</title><line x1="${n(px)}" y1="${LAYOUT.axis - 4}" x2="${n(px)}" y2="${bottom}"/>` +
+        `<text x="${n(brokeLabel.at)}" y="${LAYOUT.axis - 10}" text-anchor="${brokeLabel.anchor}">${esc(brokeLabel.text)}</text></g>`,
     );
   }
   out.push("</g>");
@@ -220,6 +219,15 @@ export function renderTimeline(m: Timeline, view: View): string {
   });
   out.push("</svg>");
   return out.join("");
+}
+
+/** A label beside the line at `px`, on the side with room: where it goes and what it covers. */
+function axisLabel(text: string, px: number, left: number, right: number) {
+  const anchor = px > (left + right) / 2 ? ("end" as const) : ("start" as const);
+  const fitted = fit(text, Math.max(12, Math.floor((anchor === "end" ? px - left : right - px) / 7.4)));
+  const wide = fitted.length * 7.4;
+  const at = anchor === "end" ? px - 4 : px + 4;
+  return { text: fitted, anchor, at, x0: anchor === "end" ? at - wide : at, x1: anchor === "end" ? at : at + wide };
 }
 
 /** One line about an item, for a tooltip and the details. */

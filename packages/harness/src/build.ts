@@ -51,7 +51,10 @@ const common = {
   metafile: true,
   logLevel: "silent",
   absWorkingDir: REPO,
-  banner: { js: "// built by packages/harness/src/build.ts — edit the .ts source instead" },
+  // An npm package written as CommonJS (e.g. @redis/client) require()s Node's modules: give the ES module a require.
+  banner: {
+    js: "// built by packages/harness/src/build.ts — edit the .ts source instead\nimport { createRequire as __workshopRequire } from 'node:module'; const require = __workshopRequire(import.meta.url);",
+  },
 } as const;
 
 /** The base for a scenario module: runner, child entry, scenario and the shared modules. */
@@ -101,6 +104,8 @@ function sharedFrom(base: NodeBase): Plugin {
     setup(b) {
       b.onResolve({ filter: /^@workshop\// }, (args) => {
         const file = base.modules.get(args.path);
+        // A chapter's own package (plumbing its runtimes share, e.g. @workshop/04-broker/redis) is bundled into the cell.
+        if (!file && /^@workshop\/\d\d-[^/]+\//.test(args.path)) return undefined;
         if (!file) return { errors: [{ text: `${args.path} is not a module a cell can import (try one of ${[...base.modules.keys()].join(", ")})` }] };
         return { path: pathToFileURL(file).href, external: true };
       });

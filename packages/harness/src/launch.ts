@@ -11,6 +11,7 @@ import { buildBase, buildCell, type NodeBase } from "./build.ts";
 import { type Cell, denoPermissions, REPO } from "./cells.ts";
 import { endRun, expectRun, type Run, removeAtExit, trackRun } from "./groups.ts";
 import { RUN_MARKER } from "./processes.ts";
+import { startServices } from "./services.ts";
 import type { Go } from "./verdict.ts";
 
 const BIN = join(REPO, "node_modules", ".bin");
@@ -31,6 +32,8 @@ export interface Launched {
 export async function launch(cell: Cell, scenarioFile: string, children: number): Promise<Launched> {
   const runDir = mkdtempSync(join(tmpdir(), "workshop-run-"));
   removeAtExit(runDir); // should this process die mid-run
+  // The servers the chapter needs (04-broker: a redis-server of this run's own); throws ServiceMissing.
+  const services = await startServices(cell, runDir);
   const url = (f: string) => pathToFileURL(f).href;
   const runner = join(REPO, "packages/harness/src/runner.ts");
   const tail = (scenario: string) => [url(scenario), runDir, cell.runtime, String(children)];
@@ -52,6 +55,7 @@ export async function launch(cell: Cell, scenarioFile: string, children: number)
         `--allow-read=${REPO},${runDir}`,
         `--allow-write=${runDir}`,
         ...denoPermissions(cell),
+        ...services.denoPermissions,
         runner,
         ...tail(scenarioFile),
       ];
@@ -69,7 +73,7 @@ export async function launch(cell: Cell, scenarioFile: string, children: number)
     cwd: REPO,
     detached: true,
     stdio: ["pipe", "pipe", "pipe"],
-    env: { ...process.env, TMPDIR: runDir, [RUN_MARKER]: runDir, NO_COLOR: "1", FORCE_COLOR: "0" },
+    env: { ...process.env, ...services.env, TMPDIR: runDir, [RUN_MARKER]: runDir, NO_COLOR: "1", FORCE_COLOR: "0" },
   });
   const run: Run | undefined = child.pid ? { pgid: child.pid, marker: runDir } : undefined;
   if (run) trackRun(run);
@@ -83,7 +87,7 @@ export async function launch(cell: Cell, scenarioFile: string, children: number)
   child.stderr?.on("data", keep);
   child.stdin?.on("error", () => {}); // a runner that died before it was told what to run
   child.on("error", (err) => keep(Buffer.from(`could not start ${exe}: ${err.message}\n`)));
-  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve())).then(() => services.stop());
   return {
     child,
     run,

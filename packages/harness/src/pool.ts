@@ -45,7 +45,8 @@ export async function warmUp(cell: Cell, scenarioFile: string, scenarios: { name
     const key = keyOf(cell, scenarioFile, name);
     if (pool.has(key)) continue;
     const stamp = stampOf(cell, scenarioFile, file);
-    const launched = await launch(cell, scenarioFile, childrenSeen.get(key) ?? 0);
+    const launched = await launch(cell, scenarioFile, childrenSeen.get(key) ?? 0).catch(() => undefined);
+    if (!launched) return; // a service the chapter needs is missing: the cold run says so
     pool.set(key, { launched, stamp });
     void launched.closed.then(() => {
       if (pool.get(key)?.launched === launched) pool.delete(key);

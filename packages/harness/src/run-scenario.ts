@@ -10,6 +10,7 @@ import { composeVerdict, type Stop } from "./compose.ts";
 import { endRun, forget } from "./groups.ts";
 import { go, type Launched, launch } from "./launch.ts";
 import { noteChildren, takeWarm } from "./pool.ts";
+import { ServiceMissing } from "./services.ts";
 import type { RunnerResult, Verdict } from "./verdict.ts";
 import { RunWatch, TICK_MS } from "./watchdog.ts";
 
@@ -55,7 +56,24 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
   const quietMs = (scenario.quietMs ?? QUIET_MS) * SCALE;
   const started = performance.now();
-  const launched = (opts.warm && takeWarm(cell, scenarioFile, scenario.name, file)) || (await launch(cell, scenarioFile, 0));
+  let launched: Launched;
+  try {
+    launched = (opts.warm && takeWarm(cell, scenarioFile, scenario.name, file)) || (await launch(cell, scenarioFile, 0));
+  } catch (err) {
+    // The chapter runs on a real server (services.ts): not installed here — not graded, and the verdict says how
+    // to get it — or it would not start.
+    const missing = err instanceof ServiceMissing;
+    return {
+      ...base,
+      status: missing ? "skipped" : "error",
+      message: missing ? `not graded on this machine: ${(err as Error).message}` : `could not start a server this chapter needs: ${(err as Error)?.message}`,
+      durationMs: 0,
+      workers: [],
+      output: [],
+      runtimeOutput: "",
+      events: [],
+    };
+  }
   const { runDir } = launched;
   try {
     const buildStarted = performance.now();

@@ -26,6 +26,8 @@ export class TimelineView {
   private readonly resize: ResizeObserver;
   private svgText = "";
   private drag?: { x: number; from: number; to: number; moved: boolean };
+  /** After the click that ends a drag (which must not select anything). */
+  private readonly dragEnded = () => setTimeout(() => (this.drag = undefined));
 
   constructor(
     private readonly model: Timeline,
@@ -93,7 +95,7 @@ export class TimelineView {
     this.figure.addEventListener("pointerdown", (e) => {
       this.drag = { x: e.clientX, from: this.from, to: this.to, moved: false };
     });
-    window.addEventListener("pointerup", () => setTimeout(() => (this.drag = undefined)));
+    window.addEventListener("pointerup", this.dragEnded);
     this.figure.addEventListener(
       "wheel",
       (e) => {
@@ -117,6 +119,7 @@ export class TimelineView {
 
   dispose(): void {
     this.resize.disconnect();
+    window.removeEventListener("pointerup", this.dragEnded);
   }
 
   private width(): number {

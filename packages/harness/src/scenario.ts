@@ -3,7 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import process from "node:process";
-import { Process, type ProcessLike, type Runtime } from "@workshop/process";
+import { mark, Process, type ProcessLike, type Runtime } from "@workshop/process";
 import { type JournalLine, journalPath } from "@workshop/process/journal";
 
 export interface ScenarioContext<Cell> {
@@ -42,6 +42,8 @@ export class Failure extends Error {
 }
 
 export function fail(message: string): never {
+  // The moment a property broke, for the timeline (the verdict's words say what broke).
+  mark("broke", message.split("\n")[0]!.slice(0, 200));
   throw new Failure(message);
 }
 

@@ -1,152 +1,38 @@
 // 01-lock on Bun — your exercise. Run `npm test -- 01-lock/bun` to grade it.
 //
 // The lock is a server: the process that creates it keeps the state (who holds it, who waits) and
-// answers its children's requests over the Bun.spawn IPC channel. The messaging is done for you —
-// requests arrive, replies go back. What is missing is the server's decisions, in LockServer.
-// The Value (a file mapped into every process with Bun.mmap) is done too.
+// decides. The messaging is given (server.ts): requests from every process arrive here as calls,
+// with `who` naming the process; what you return or throw goes back. The Value is given (value.ts).
 // Read workshops/01-lock/README.md first; `npm start -- hint 01-lock/bun` helps.
-import { writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Lock, LockError, type Value } from "@workshop/contracts";
-import { type Channel, currentProcess, type ReduceContext, type Reduction, reduce, registerReviver } from "@workshop/process";
-
-type Request = { id: number; op: "acquire"; timeoutMs?: number } | { id: number; op: "release" };
-type Reply = { id: number; ok: boolean; error?: string };
-
-interface Waiter {
-  who: string;
-  grant: (ok: boolean) => void;
-  timer?: ReturnType<typeof setTimeout>;
-}
+import { type Lock, LockError } from "@workshop/contracts";
+import { type LockServerLike, serveLock, type Waiter } from "./server.ts";
 
 /** The lock's state, kept in one process only: there is nothing to race on. */
-class LockServer {
+class LockServer implements LockServerLike {
   private holder: string | null = null;
-  private waiters: Waiter[] = [];
+  private waiters: Waiter[] = []; // first come, first served
 
   acquire(who: string, _timeoutMs?: number): Promise<boolean> {
-    // TODO(1): if the lock is free, `who` holds it now. If not, `who` must wait its turn:
-    //          keep a Waiter in this.waiters (first come, first served) and grant it later.
-    // TODO(2): a waiter with a timeout gives up after it: leave the line and resolve false.
+    // TODO(1): if the lock is free, `who` holds it now. If not, `who` waits its turn: add a Waiter
+    //          to this.waiters and return its promise, which release() will resolve later.
+    // TODO(3): with a timeout, a waiter gives up when it runs out: it leaves the line and gets
+    //          false. timeoutMs 0 means try once, no wait.
     this.holder = who;
     return Promise.resolve(true);
   }
 
   release(_who: string): void {
-    // TODO(3): only the holder may release: otherwise throw the contract's LockError.
-    // TODO(4): then hand the lock to the next waiter in line, if any.
+    // TODO(2): only the holder may release: otherwise throw the contract's LockError. Then the
+    //          next waiter in line holds the lock (tell it), or nobody does.
   }
 
-  /** A process exited: drop its waits, and if it held the lock, the next in line gets it. */
   forget(_who: string): void {
-    // TODO(5): a holder that dies must not keep the lock forever.
+    // TODO(4): `who` exited or was killed: drop its waits, and if it held the lock, hand it on.
   }
 }
-
-let locks = 0;
-
-/** The lock as the creating process sees it: it talks to its server directly. */
-class ServedLock implements Lock {
-  private readonly server = new LockServer();
-  private readonly tag = `lock-${++locks}`;
-
-  acquire(opts: { timeoutMs?: number } = {}): Promise<boolean> {
-    return this.server.acquire(currentProcess().id, opts.timeoutMs);
-  }
-
-  release(): void {
-    this.server.release(currentProcess().id);
-  }
-
-  // Handing the lock to a child: serve that child's requests on a tagged channel, and free the
-  // lock if the child exits while holding it.
-  [reduce](ctx: ReduceContext): Reduction {
-    const who = ctx.child.id;
-    const channel = ctx.channel(this.tag);
-    channel.onMessage((msg) => {
-      const req = msg as Request;
-      if (req.op === "acquire") {
-        void this.server.acquire(who, req.timeoutMs).then((ok) => channel.send({ id: req.id, ok } satisfies Reply));
-      } else {
-        try {
-          this.server.release(who);
-          channel.send({ id: req.id, ok: true } satisfies Reply);
-        } catch (err) {
-          channel.send({ id: req.id, ok: false, error: (err as Error).message } satisfies Reply);
-        }
-      }
-    });
-    ctx.onExit(() => this.server.forget(who));
-    return { kind: "bun-served-lock", module: import.meta.url, data: this.tag };
-  }
-}
-
-/** The lock as a child sees it: every call is a request to the server, answered by id. */
-class LockClient implements Lock {
-  private nextId = 0;
-  private pending = new Map<number, (reply: Reply) => void>();
-
-  constructor(private readonly channel: Channel) {
-    channel.onMessage((msg) => {
-      const reply = msg as Reply;
-      this.pending.get(reply.id)?.(reply);
-      this.pending.delete(reply.id);
-    });
-  }
-
-  async acquire(opts: { timeoutMs?: number } = {}): Promise<boolean> {
-    return (await this.request({ op: "acquire", timeoutMs: opts.timeoutMs })).ok;
-  }
-
-  async release(): Promise<void> {
-    const reply = await this.request({ op: "release" });
-    if (!reply.ok) throw new LockError(reply.error ?? "release() refused");
-  }
-
-  private request(req: { op: "acquire"; timeoutMs?: number } | { op: "release" }): Promise<Reply> {
-    const id = ++this.nextId;
-    return new Promise((resolve) => {
-      this.pending.set(id, resolve);
-      this.channel.send({ ...req, id });
-    });
-  }
-}
-
-/** Like Value('i', 0): four bytes of a file, mapped into every process that uses it. */
-class MappedValue implements Value {
-  private readonly cell: Int32Array;
-
-  constructor(readonly path: string) {
-    const bytes = Bun.mmap(path); // MAP_SHARED: every process sees the same page
-    this.cell = new Int32Array(bytes.buffer, bytes.byteOffset, 1);
-  }
-
-  get(): Promise<number> {
-    return Promise.resolve(Atomics.load(this.cell, 0));
-  }
-
-  set(v: number): Promise<void> {
-    Atomics.store(this.cell, 0, v);
-    return Promise.resolve();
-  }
-
-  [reduce](): Reduction {
-    return { kind: "bun-mapped-value", module: import.meta.url, data: this.path };
-  }
-}
-
-registerReviver("bun-served-lock", (tag: string, ctx) => new LockClient(ctx.channel(tag)));
-registerReviver("bun-mapped-value", (path: string) => new MappedValue(path));
 
 export function createLock(): Promise<Lock> {
-  return Promise.resolve(new ServedLock());
+  return Promise.resolve(serveLock(new LockServer()));
 }
 
-export function createValue(initial: number): Promise<Value> {
-  const path = join(tmpdir(), `value-${process.pid}-${Math.random().toString(36).slice(2)}`);
-  const bytes = new Uint8Array(4);
-  new DataView(bytes.buffer).setInt32(0, initial, true); // little-endian, as Int32Array reads it here
-  writeFileSync(path, bytes);
-  return Promise.resolve(new MappedValue(path));
-}
+export { createValue } from "./value.ts";

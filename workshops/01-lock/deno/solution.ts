@@ -1,14 +1,14 @@
 // 01-lock on Deno — instructor solution.
 // A mutex in a SharedArrayBuffer: one Int32 that is 0 when free and the holder's number when held.
 // compareExchange claims it atomically; Atomics.waitAsync sleeps until a release notifies. A second
-// Int32 counts the sleepers, so a release that nobody waits for skips the wake-up call.
-import { type Lock, LockError, type Value } from "@workshop/contracts";
+// Int32 counts the sleepers, so a release that nobody waits for skips the wake-up call. The shared
+// counter is in value.ts.
+import { type Lock, LockError } from "@workshop/contracts";
 import { currentProcess, type Reduction, reduce, registerReviver } from "@workshop/process";
 
 const FREE = 0;
 const STATE = 0; // index of the lock word in the Int32Array
 const SLEEPERS = 1; // how many are waiting for it to change
-const WAIT_SLICE_MS = 50; // wait in slices, so no thread is ever parked with no way out
 const GRANTED = Promise.resolve(true);
 
 class SharedMemoryLock implements Lock {
@@ -32,8 +32,9 @@ class SharedMemoryLock implements Lock {
         if (holder === FREE) return true;
         const left = deadline - performance.now();
         if (left <= 0) return false;
-        // Sleep (without blocking this thread's event loop) until the word changes from `holder`.
-        const wait = Atomics.waitAsync(this.word, STATE, holder, Math.min(left, WAIT_SLICE_MS));
+        // Sleep (without blocking this thread's event loop) until the word changes from `holder`,
+        // or the time is up. No shorter slices: a release that forgets to wake us must show.
+        const wait = Atomics.waitAsync(this.word, STATE, holder, left);
         if (wait.async) await wait.value;
       }
     } finally {
@@ -56,33 +57,10 @@ class SharedMemoryLock implements Lock {
   }
 }
 
-/** Like Value('i', 0): one Int32 in shared memory. */
-class SharedValue implements Value {
-  constructor(private readonly cell: Int32Array) {}
-
-  get(): Promise<number> {
-    return Promise.resolve(Atomics.load(this.cell, 0));
-  }
-
-  set(v: number): Promise<void> {
-    Atomics.store(this.cell, 0, v);
-    return Promise.resolve();
-  }
-
-  [reduce](): Reduction {
-    return { kind: "deno-shared-value", module: import.meta.url, data: this.cell };
-  }
-}
-
 registerReviver("deno-shared-lock", (word: Int32Array) => new SharedMemoryLock(word));
-registerReviver("deno-shared-value", (cell: Int32Array) => new SharedValue(cell));
 
 export function createLock(): Promise<Lock> {
   return Promise.resolve(new SharedMemoryLock(new Int32Array(new SharedArrayBuffer(8))));
 }
 
-export function createValue(initial: number): Promise<Value> {
-  const cell = new Int32Array(new SharedArrayBuffer(4));
-  cell[0] = initial;
-  return Promise.resolve(new SharedValue(cell));
-}
+export { createValue } from "./value.ts";

@@ -2,15 +2,14 @@
 // A lock file: whoever creates it first holds the lock. open(path, "wx") is O_CREAT|O_EXCL, which
 // the kernel makes atomic: of many processes racing to create the file, exactly one succeeds.
 // The file holds the owner's pid, so release() can check ownership and a lock whose owner died
-// (a stale lock) can be recovered. The shared counter lives in a second file.
+// (a stale lock) can be recovered. The shared counter (a second file) is in value.ts.
 //
 // The file calls are synchronous: each takes microseconds, and a trip through libuv's thread pool
 // would cost ten times that. Only the waiting between tries is asynchronous.
-import { closeSync, mkdtempSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { type Lock, LockError, type Value } from "@workshop/contracts";
+import { closeSync, openSync, readFileSync, statSync, unlinkSync, writeFileSync, writeSync } from "node:fs";
+import { type Lock, LockError } from "@workshop/contracts";
 import { type Reduction, reduce, registerReviver } from "@workshop/process";
+import { lockFilePath } from "./value.ts";
 
 const MAX_BACKOFF_MS = 2; // short: a waiter notices a release within a couple of ms
 const STALE_GUARD_MS = 1_000; // a recovery guard older than this belongs to a recoverer that died
@@ -91,26 +90,7 @@ class FileLock implements Lock {
   }
 }
 
-/** Like Value('i', 0), kept in a file. Not atomic by itself: that is what the lock is for. */
-class FileValue implements Value {
-  constructor(readonly path: string) {}
-
-  get(): Promise<number> {
-    return Promise.resolve(Number(readFileSync(this.path, "utf8")));
-  }
-
-  set(v: number): Promise<void> {
-    writeFileSync(this.path, String(v));
-    return Promise.resolve();
-  }
-
-  [reduce](): Reduction {
-    return { kind: "node-file-value", module: import.meta.url, data: this.path };
-  }
-}
-
 registerReviver("node-file-lock", (path: string) => new FileLock(path));
-registerReviver("node-file-value", (path: string) => new FileValue(path));
 
 /** process.kill(pid, 0) sends nothing: it only asks whether the process exists. */
 function isAlive(pid: number): boolean {
@@ -135,12 +115,7 @@ function sleep(ms: number): Promise<void> {
 }
 
 export function createLock(): Promise<Lock> {
-  const dir = mkdtempSync(join(tmpdir(), "lock-"));
-  return Promise.resolve(new FileLock(join(dir, "lock")));
+  return Promise.resolve(new FileLock(lockFilePath()));
 }
 
-export async function createValue(initial: number): Promise<Value> {
-  const value = new FileValue(join(mkdtempSync(join(tmpdir(), "value-")), "value"));
-  await value.set(initial);
-  return value;
-}
+export { createValue } from "./value.ts";

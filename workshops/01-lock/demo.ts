@@ -1,9 +1,12 @@
 // The seed's example, ported: two processes each add 1 to a shared counter under a lock.
-//   npm run bun -- workshops/01-lock/bun/demo.ts            (your starter)
-//   npm run bun -- workshops/01-lock/bun/demo.ts solution   (the reference)
-// Python prints 2; without the lock it "often" prints 1.
+// One file for the three runtimes: it runs your starter for the runtime it runs on.
+//   npx tsx workshops/01-lock/demo.ts                                (Node)
+//   npm run deno -- run --allow-read=. workshops/01-lock/demo.ts     (Deno)
+//   npm run bun -- workshops/01-lock/demo.ts                         (Bun)
+// Add `solution` to run the reference instead. Python prints 2; without the lock it "often" prints 1.
+import process from "node:process";
 import type { Lock, LockCell, Value } from "@workshop/contracts";
-import { currentProcess, Process } from "@workshop/process";
+import { currentProcess, Process, runtime } from "@workshop/process";
 
 export async function worker(lock: Lock, counter: Value): Promise<void> {
   await lock.acquire();
@@ -17,8 +20,9 @@ export async function worker(lock: Lock, counter: Value): Promise<void> {
 }
 
 if (currentProcess().id === "main") {
-  const which = process.argv[2] === "solution" ? "solution" : "starter";
-  const { createLock, createValue } = (await import(`./${which}.ts`)) as LockCell;
+  const which = process.argv.slice(2).includes("solution") ? "solution" : "starter";
+  const cell = new URL(`./${runtime}/${which}.ts`, import.meta.url).href; // the file for this runtime
+  const { createLock, createValue } = (await import(cell)) as LockCell;
   const lock = await createLock();
   const counter = await createValue(0);
   const p1 = new Process({ module: import.meta.url, target: "worker", args: [lock, counter] });
@@ -27,5 +31,5 @@ if (currentProcess().id === "main") {
   await p2.start();
   await p1.join();
   await p2.join();
-  console.log(`${which}: counter = ${await counter.get()} (expected 2)`);
+  console.log(`${runtime}/${which}: counter = ${await counter.get()} (expected 2)`);
 }

@@ -175,14 +175,14 @@ const ringBugs: Bug[] = [
     name: "get takes its item without the mutex",
     find: "      let bytes: Uint8Array | undefined;\n      this.lock();\n      try {",
     replace: "      let bytes: Uint8Array | undefined;\n      try {",
-    expect: ["crash", "garbled", "mutex"],
+    expect: ["mutex"], // garbled bytes (a crash) or items taken twice (a fail), whichever the race produces
   },
   {
     name: "get busy-waits (polls instead of sleeping)",
     find: "      await this.waitChange(NOT_EMPTY, GETTERS_WAITING, seen, deadline, () =>",
     replace:
       '      if (performance.now() >= deadline) throw new Empty("timed out");\n      await Promise.resolve(); // look again\n      void seen;\n      void (() =>',
-    expect: ["fail", "cpu", "% of a core"],
+    expect: ["busy", "polls"], // the spinning get() is also the main process's own: it never yields
   },
   {
     name: "put busy-waits (polls instead of sleeping)",

@@ -556,7 +556,11 @@ export const scenarios: Scenario<QueueCell>[] = [
         fail(
           `${last.name}'s put() was refused when close() came, yet its item ${lastItem} came out of the queue: a refused put() must leave the queue unchanged`,
         );
-      expectExactlyOnce([{ name: "the process that created the queue", items: got }], [...first, ...now.map((p) => producers.indexOf(p))]);
+      expectExactlyOnce(
+        [{ name: "the process that created the queue", items: got }],
+        [...first, ...now.map((p) => producers.indexOf(p))],
+        () => " — they were still in the queue when close() came: a closed queue gives what it still holds, and only then EOFError",
+      );
       await joinAll(producers, 2_000, "return once its put() got in");
       const reports = producers.map((p) => ({ who: p.name, ...(p.result as { cpuMs: number; ms: number }) }));
       expectIdle(
@@ -702,7 +706,9 @@ export function expectExactlyOnce(results: { name: string; items: unknown[] }[],
       `${count(twice.size, "item")} delivered more than once: ${list([...twice].map(([item, who]) => `${brief(item)} (to ${who.length === new Set(who).size ? who.join(" and ") : `${who[0]} ${who.length} times`})`))}`,
     );
   if (strays.length) parts.push(`${count(strays.length, "item")} that nobody put: ${list(strays.map(([item, who]) => `${brief(item)} (to ${who})`))}`);
-  const why = twice.size ? " — a get() must take its item out of the queue for good, and no other get() may be handed the same one" : "";
+  const why = twice.size
+    ? " — a get() must take its item out of the queue for good, and no other get() may be handed the same one: taking an item is one indivisible step (under the mutex, or decided by the one process that owns the queue)"
+    : "";
   fail(`${expected.length} items went in, ${total} came out: ${parts.join("; ")}${why}${lost.length ? hint(lost) : ""}`);
 }
 
@@ -713,7 +719,7 @@ export function expectSequence(got: unknown[], count: number, who: string): void
   const { lost } = tally([{ name: who, items: got }], expected);
   if (got.length === 0 && count > 0)
     fail(
-      `${who} got none of the ${count} items put before close(), only EOFError: did the items ever go into the queue? ` +
+      `${who} got none of the ${count} items put before close() — all lost, only EOFError: did the items ever go into the queue? ` +
         "(A queue created without maxsize is unbounded: put() never waits there.) Or does get() report EOF while items are still in the queue?",
     );
   const tail = lost.length > 0 && lost.every((item, i) => item === count - lost.length + i) && got.length === count - lost.length;

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { accidentalPasses, cells, gradeCell, gradeMany, passes, REPO, runScenario, scenariosOf } from "@workshop/harness";
+import { accidentalPasses, cells, chapters, gradeCell, gradeMany, passes, REPO, runScenario, scenariosOf } from "@workshop/harness";
 
 interface StepResult {
   passed: number;
@@ -36,6 +36,8 @@ const steps: Record<string, () => Promise<StepResult>> = {
         ...cells()
           .filter((c) => c.runtime === "deno")
           .flatMap((c) => glob(`workshops/${c.chapter}/deno`)),
+        // A chapter's one demo.ts runs on Deno too.
+        ...chapters().flatMap((ch) => (existsSync(join(REPO, "workshops", ch, "demo.ts")) ? [`workshops/${ch}/demo.ts`] : [])),
         ...glob("tests/scenarios"),
         "packages/harness/src/runner.ts",
       ],

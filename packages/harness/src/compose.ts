@@ -17,6 +17,8 @@ export type Stop =
   | { why: "deadline" }
   | { why: "stalled"; quietMs: number }
   | { why: "busy"; pid: number; share: number; workers: string[]; quietMs: number }
+  /** The deadline came while a thread wanted a core but hardly got one: a machine too busy to tell. */
+  | { why: "starved"; pid: number; share: number; workers: string[] }
   | { why: "loading"; busy: boolean; ms: number }
   | { why: "oom"; pid: number; rss: number; workers: string[]; cap: number };
 
@@ -94,6 +96,13 @@ export function composeVerdict(facts: RunFacts): Verdict {
       "busy",
       `busy, not waiting: for ${seconds(stop.quietMs)} no process made any progress, while ${who(stop.workers, workers)} kept a core busy${inside ? ` inside ${inside.replace(/ \(for .*\)$/, "")}` : ""} (running, or ready to run, ${Math.min(100, Math.round(stop.share * 100))}% of the time). ` +
         "A loop that never yields: it polls again and again instead of waiting for an event (or sleeping between tries), so nothing else gets to run.",
+    );
+  }
+  if (stop?.why === "starved") {
+    return verdict(
+      "busy",
+      `busy, or a machine too busy to tell: the scenario did not finish within ${seconds(f.deadlineMs)}, and at the end no process was making progress while ${who(stop.workers, workers)} kept wanting a core — yet it hardly got one, the machine was that busy. ` +
+        "A loop that never yields looks like this; so does a very slow machine. Grade again when the machine is quieter (or with WORKSHOP_DEADLINE_SCALE=3) to tell which.",
     );
   }
   if (stop?.why === "deadline" || stop?.why === "stalled") {

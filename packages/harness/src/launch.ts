@@ -54,6 +54,7 @@ export async function launch(cell: Cell, scenarioFile: string, children: number)
         "--quiet",
         `--allow-read=${REPO},${runDir}`,
         `--allow-write=${runDir}`,
+        "--allow-env=WORKSHOP_DEADLINE_SCALE", // slack() in scenarios: a slow machine's longer budgets
         ...denoPermissions(cell),
         ...services.denoPermissions,
         runner,

@@ -19,11 +19,12 @@ export interface ProcessSample {
   /** Resident memory, bytes. */
   rss: number;
   /**
-   * Per thread, the time it has spent running or ready to run (waiting for a core), ms — Linux's
-   * schedstat. A spinning thread accrues ~1 ms per ms however busy the machine is; a waiting one
-   * almost nothing. Empty where the kernel does not say (then CPU time is all there is).
+   * Per thread, the time it has spent running and the time it spent ready to run but waiting for
+   * a core, ms — Linux's schedstat. A spinning thread accrues running time, and on a busy machine
+   * waiting time too; a thread that waits for an event accrues almost neither. Empty where the
+   * kernel does not say (then the process's CPU time is all there is).
    */
-  demand: Map<number, number>;
+  threads: Map<number, { ran: number; queued: number }>;
 }
 
 /** CPU and memory of each pid that still exists. */
@@ -41,7 +42,7 @@ export function sampleProcesses(pids: Iterable<number>): Map<number, ProcessSamp
         if (state === "Z" || state === "X") continue; // a zombie holds no memory and runs no code
         const cpuMs = (Number(fields[11]) + Number(fields[12])) * TICK_MS;
         const rssKb = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))?.[1] ?? 0);
-        out.set(pid, { cpuMs, rss: rssKb * 1024, demand: threadDemand(pid) });
+        out.set(pid, { cpuMs, rss: rssKb * 1024, threads: threadTimes(pid) });
       } catch {
         // gone
       }
@@ -53,7 +54,7 @@ export function sampleProcesses(pids: Iterable<number>): Map<number, ProcessSamp
     for (const line of text.trim().split("\n")) {
       const [pid, rss, time] = line.trim().split(/\s+/);
       if (!pid || !rss || !time) continue;
-      out.set(Number(pid), { cpuMs: psTimeMs(time), rss: Number(rss) * 1024, demand: new Map() });
+      out.set(Number(pid), { cpuMs: psTimeMs(time), rss: Number(rss) * 1024, threads: new Map() });
     }
   } catch {
     // ps found none of them
@@ -61,14 +62,14 @@ export function sampleProcesses(pids: Iterable<number>): Map<number, ProcessSamp
   return out;
 }
 
-/** Each thread's running + runnable time (schedstat: "exec_runtime run_delay timeslices", in ns). */
-function threadDemand(pid: number): Map<number, number> {
-  const demand = new Map<number, number>();
+/** Each thread's running and queued time (schedstat: "exec_runtime run_delay timeslices", in ns). */
+function threadTimes(pid: number): Map<number, { ran: number; queued: number }> {
+  const times = new Map<number, { ran: number; queued: number }>();
   try {
     for (const tid of readdirSync(`/proc/${pid}/task`)) {
       try {
-        const [exec, delay] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ");
-        demand.set(Number(tid), (Number(exec) + Number(delay)) / 1e6);
+        const [ran, queued] = readFileSync(`/proc/${pid}/task/${tid}/schedstat`, "utf8").split(" ");
+        times.set(Number(tid), { ran: Number(ran) / 1e6, queued: Number(queued) / 1e6 });
       } catch {
         // no schedstat on this kernel, or the thread is gone
       }
@@ -76,7 +77,7 @@ function threadDemand(pid: number): Map<number, number> {
   } catch {
     // the process is gone
   }
-  return demand;
+  return times;
 }
 
 /** "1:02.50" or "01:02:03" (ps's cumulative CPU time) in ms. */

@@ -12,7 +12,7 @@ import { go, type Launched, launch } from "./launch.ts";
 import { noteChildren, takeWarm } from "./pool.ts";
 import { ServiceMissing } from "./services.ts";
 import type { RunnerResult, Verdict } from "./verdict.ts";
-import { RunWatch, TICK_MS } from "./watchdog.ts";
+import { type Hot, RunWatch, TICK_MS } from "./watchdog.ts";
 
 /** Slow machines may scale every deadline (never needed on CI's 2 cores, but kind to laptops). */
 const SCALE = Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1;
@@ -20,11 +20,6 @@ const SCALE = Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1;
 const QUIET_MS = 6_000;
 /** Loading a cell takes milliseconds; still loading after this, with a core busy: a loop at its top level. */
 const LOAD_MS = 2_000 * SCALE;
-/**
- * A thread that waits wants a core next to never (a wake-up now and then); one that spins or polls
- * in a loop wants it all the time — running, or ready and queued for a core on a busy machine.
- */
-const BUSY_SHARE = 0.5;
 /** Each graded process may hold this much resident memory; past it, the run is stopped as out of memory. */
 export const MEMORY_CAP = (Number(process.env.WORKSHOP_MEMORY_CAP_MB) || 768) * 1024 * 1024;
 
@@ -125,24 +120,32 @@ function watchRun(launched: Launched, limits: { deadlineMs: number; quietMs: num
       stop ??= why;
       if (run) endRun(run);
     };
-    const timer = setTimeout(() => stopWith({ why: "deadline" }), limits.deadlineMs);
+    // Starved: nothing moved, but only because the machine gave its threads hardly any core time.
+    let starved: Hot | undefined;
+    const timer = setTimeout(() => stopWith(starved ? { why: "starved", ...starved } : { why: "deadline" }), limits.deadlineMs);
     const watch = new RunWatch(join(runDir, "journal.jsonl"), child.pid ?? 0);
     const ticker = setInterval(() => {
       watch.tick();
       const now = performance.now();
       const big = watch.overMemory(limits.memoryCap);
       if (big) return stopWith({ why: "oom", ...big, cap: limits.memoryCap });
+      const loading = watch.loadingSince !== undefined && !watch.loaded;
       // Still loading the graded file after LOAD_MS with a core busy: a loop at its top level.
-      if (watch.loadingSince !== undefined && !watch.loaded && now - watch.loadingSince > LOAD_MS) {
-        const hot = watch.hottest(1_000, BUSY_SHARE);
-        if (hot) return stopWith({ why: "loading", busy: true, ms: now - watch.loadingSince });
+      if (loading && now - watch.loadingSince! > LOAD_MS && watch.stillness(1_000).kind === "spinning") {
+        return stopWith({ why: "loading", busy: true, ms: now - watch.loadingSince! });
       }
-      if (now - watch.lastProgress > limits.quietMs) {
-        // Nobody journaled anything for quietMs. Everyone waiting, or someone spinning?
-        const hot = watch.hottest(Math.min(2_000, limits.quietMs), BUSY_SHARE);
-        if (watch.loadingSince !== undefined && !watch.loaded) return stopWith({ why: "loading", busy: Boolean(hot), ms: now - watch.loadingSince });
-        stopWith(hot ? { why: "busy", ...hot, quietMs: limits.quietMs } : { why: "stalled", quietMs: limits.quietMs });
+      if (now - watch.lastProgress <= limits.quietMs) {
+        starved = undefined;
+        return;
       }
+      // Nobody journaled anything for quietMs. Everyone waiting, someone spinning, or no core to run on?
+      const still = watch.stillness(limits.quietMs);
+      if (still.kind === "starved") {
+        starved = still.hot; // wait on: the deadline decides
+        return;
+      }
+      if (loading) return stopWith({ why: "loading", busy: still.kind === "spinning", ms: now - watch.loadingSince! });
+      stopWith(still.kind === "spinning" ? { why: "busy", ...still.hot, quietMs: limits.quietMs } : { why: "stalled", quietMs: limits.quietMs });
     }, TICK_MS);
     const onAbort = () => run && endRun(run);
     signal?.addEventListener("abort", onAbort, { once: true });

@@ -9,15 +9,26 @@ import { sampleProcesses } from "./processes.ts";
 import { LOADING_OP } from "./verdict.ts";
 
 export const TICK_MS = 250;
-const KEEP_SAMPLES = 16; // 4 s of history
+const KEEP_SAMPLES = 32; // 8 s of history: more than the quiet time
+/** A thread that wanted a core at least this share of the time was not waiting for an event. */
+const WANTING = 0.5;
+/**
+ * ...and if it also really ran this long (ms per second of the window) without anyone making
+ * progress, it was spinning. One that wanted a core but hardly got one was starved: the machine
+ * is too busy to tell yet.
+ */
+const SPINNING_MS_PER_S = 60;
 
 export interface Hot {
   pid: number;
-  /** Share of one core used over the window (0..1+). */
+  /** Share of the window its busiest thread wanted a core (running, or ready and queued). */
   share: number;
-  /** The worker ids living in that process (one on Node and Bun; main and every worker on Deno). */
+  /** The workers living in that process (one on Node and Bun; main and every worker on Deno). */
   workers: string[];
 }
+
+/** Why nothing moved: someone spinning, everyone waiting, or a machine too busy to let anyone run. */
+export type Stillness = { kind: "spinning"; hot: Hot } | { kind: "starved"; hot: Hot } | { kind: "waiting" };
 
 export class RunWatch {
   /** performance.now() of the last time the journal grew. */
@@ -28,7 +39,7 @@ export class RunWatch {
   /** pid → the workers that journaled it. */
   readonly pids = new Map<number, string[]>();
   readonly peakRss = new Map<number, number>();
-  private samples: { t: number; cpu: Map<number, number>; demand: Map<number, Map<number, number>> }[] = [];
+  private samples: { t: number; cpu: Map<number, number>; threads: Map<number, Map<number, { ran: number; queued: number }>> }[] = [];
   private offset = 0;
   private partial = "";
 
@@ -44,39 +55,53 @@ export class RunWatch {
     const t = performance.now();
     const sample = sampleProcesses(this.pids.keys());
     const cpu = new Map<number, number>();
-    const demand = new Map<number, Map<number, number>>();
+    const threads = new Map<number, Map<number, { ran: number; queued: number }>>();
     for (const [pid, s] of sample) {
       cpu.set(pid, s.cpuMs);
-      demand.set(pid, s.demand);
+      threads.set(pid, s.threads);
       this.peakRss.set(pid, Math.max(this.peakRss.get(pid) ?? 0, s.rss));
     }
-    this.samples.push({ t, cpu, demand });
+    this.samples.push({ t, cpu, threads });
     if (this.samples.length > KEEP_SAMPLES) this.samples.shift();
   }
 
   /**
-   * The process with a thread that wanted a core most of the last `windowMs` (running, or ready
-   * and waiting for one), if at least `minShare` of the time. Where the kernel does not say how
-   * long a thread waited for a core, its CPU share stands in (a busy machine then hides a spin).
+   * What the run's threads did over the last `windowMs`: one wanted a core most of the time and
+   * got it (spinning), wanted it but hardly got it (starved: a very busy machine), or nobody
+   * wanted one (waiting for events that never come). Where the kernel keeps no per-thread times,
+   * a process's CPU share alone decides between spinning and waiting.
    */
-  hottest(windowMs: number, minShare = 0.5): Hot | undefined {
+  stillness(windowMs: number): Stillness {
     const last = this.samples.at(-1);
     const first = this.samples.find((s) => last && last.t - s.t <= windowMs);
-    if (!last || !first || last === first) return undefined;
+    if (!last || !first || last === first) return { kind: "waiting" };
     const span = last.t - first.t;
-    let best: Hot | undefined;
+    let spinning: Hot | undefined;
+    let starved: Hot | undefined;
     for (const [pid, cpu] of last.cpu) {
-      const before = first.cpu.get(pid);
-      if (before === undefined) continue;
-      let share = (cpu - before) / span;
-      const threadsBefore = first.demand.get(pid);
-      for (const [tid, demand] of last.demand.get(pid) ?? []) {
-        const was = threadsBefore?.get(tid);
-        if (was !== undefined) share = Math.max(share, (demand - was) / span);
+      const workers = this.pids.get(pid) ?? [];
+      const threadsBefore = first.threads.get(pid);
+      const threadsNow = last.threads.get(pid);
+      if (!threadsNow?.size) {
+        const before = first.cpu.get(pid);
+        const share = before === undefined ? 0 : (cpu - before) / span;
+        if (share >= WANTING && (!spinning || share > spinning.share)) spinning = { pid, share, workers };
+        continue;
       }
-      if (share >= minShare && (!best || share > best.share)) best = { pid, share, workers: this.pids.get(pid) ?? [] };
+      for (const [tid, now] of threadsNow) {
+        const was = threadsBefore?.get(tid);
+        if (!was) continue;
+        const ran = now.ran - was.ran;
+        const share = (ran + now.queued - was.queued) / span;
+        if (share < WANTING) continue;
+        if (ran >= (SPINNING_MS_PER_S * span) / 1000) {
+          if (!spinning || share > spinning.share) spinning = { pid, share, workers };
+        } else if (!starved || share > starved.share) starved = { pid, share, workers };
+      }
     }
-    return best;
+    if (spinning) return { kind: "spinning", hot: spinning };
+    if (starved) return { kind: "starved", hot: starved };
+    return { kind: "waiting" };
   }
 
   /** A process whose resident memory went past `capBytes`, if any. */

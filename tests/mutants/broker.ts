@@ -10,7 +10,7 @@ const bugs: Bug[] = [
     name: "no ack: items stay pending for ever",
     find: "    if (ids.length) await this.redis.multi().xAck(this.keys.stream, GROUP, ids).xDel(this.keys.stream, ids).exec();\n",
     replace: "",
-    expect: ["fail", "not acknowledged", "XACK"],
+    expect: ["fail", "acknowledged", "XACK"],
   },
   {
     name: "no ack before exit",
@@ -43,6 +43,12 @@ const bugs: Bug[] = [
     expect: ["fail", "job-0 was processed 2 times", "once"],
   },
   {
+    name: "EOF at the close marker while a dead consumer's item is still pending",
+    find: "      if (this.closing && (await this.redis.xPending(this.keys.stream, GROUP)).pending === 0) throw",
+    replace: "      if (this.closing) throw",
+    expect: ["fail", "job-1", "still pending", "drained"],
+  },
+  {
     name: "maxsize race: read, then write, in two steps",
     find: "      const added = await this.redis.eval(PUT, { keys: [this.keys.stream, this.keys.meta], arguments: [GROUP, encode(item)] });",
     replace: [
@@ -54,8 +60,8 @@ const bugs: Bug[] = [
   },
   {
     name: "get: if (timeoutMs) treats 0 as no timeout",
-    find: "      if (opts.timeoutMs !== undefined && left(deadline) <= 0) {\n        await acked;",
-    replace: "      if (opts.timeoutMs && left(deadline) <= 0) {\n        await acked;",
+    find: "      if (opts.timeoutMs !== undefined && left(deadline) <= 0) throw new Empty(",
+    replace: "      if (opts.timeoutMs && left(deadline) <= 0) throw new Empty(",
     expect: ["fail", "timeoutMs 0", "don't wait"],
   },
   {
@@ -66,13 +72,13 @@ const bugs: Bug[] = [
   },
   {
     name: "close not seen by waiting getters: the marker is not passed on",
-    find: '.xDel(this.keys.stream, entry.id).xAdd(this.keys.stream, "*", { close: "1" }).exec();',
-    replace: ".xDel(this.keys.stream, entry.id).exec();",
+    find: '.xDel(this.keys.stream, marker.id).xAdd(this.keys.stream, "*", { close: "1" }).exec();',
+    replace: ".xDel(this.keys.stream, marker.id).exec();",
     expect: ["fail", "still blocked", "after close()"],
   },
   {
     name: "a get() makes room but wakes no waiting putter",
-    find: '    if (maxsize > 0) await this.redis.multi().lPush(this.keys.room, "1").lTrim(this.keys.room, 0, maxsize - 1).exec();\n',
+    find: "    if (this.address.maxsize > 0) await this.madeRoom();\n",
     replace: "",
     expect: ["fail", "made room", "got in"],
   },

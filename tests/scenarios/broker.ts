@@ -10,7 +10,7 @@ import { dirname } from "node:path";
 import process from "node:process";
 import { connect, GROUP, keysOf, type Redis } from "@workshop/04-broker/redis";
 import { hasCode, type Queue } from "@workshop/contracts";
-import { expectFinished, expectShape, fail, joinAll, type Scenario, type ScenarioContext, sleep } from "@workshop/harness/scenario";
+import { expectFinished, expectShape, Failure, fail, joinAll, type Scenario, type ScenarioContext, sleep } from "@workshop/harness/scenario";
 import { mark, type ProcessLike, signalParent, traced, waitForParent } from "@workshop/process";
 import { journalPath } from "@workshop/process/journal";
 import { expectExactlyOnce, expectSequence, scenarios as queueScenarios, within } from "./queue.ts";
@@ -47,7 +47,7 @@ type Ctx = ScenarioContext<BrokerCell>;
 type Proc = ProcessLike;
 
 /** claimIdleMs in the redelivery scenario: short, so the test is quick. */
-const CLAIM_MS = 1_000;
+const CLAIM_MS = 1_500;
 const RACERS = 4;
 const RACE_BOUND = 2;
 const RACE_ROUNDS = 12;
@@ -102,9 +102,10 @@ export async function holder(q: BrokerQueue<Job>, processIt: boolean, effects: s
   await waitForParent("never", { timeoutMs: 60_000 });
 }
 
-/** Gets until EOF; processes each job through once(). Says "got:<id>" as each arrives. */
-export async function onceConsumer(q: BrokerQueue<Job>, effects: string): Promise<{ got: string[]; processed: string[] }> {
+/** Gets until EOF (after the parent's "go", if told to wait); processes each job through once(). Says "got:<id>" as each arrives. */
+export async function onceConsumer(q: BrokerQueue<Job>, effects: string, waitGo = false): Promise<{ got: string[]; processed: string[] }> {
   signalParent("ready");
+  if (waitGo) await waitForParent("go", { timeoutMs: 20_000 });
   const got: string[] = [];
   const processed: string[] = [];
   for (;;) {
@@ -194,8 +195,52 @@ async function effect(effects: string, id: string): Promise<void> {
 
 // ---- scenarios ------------------------------------------------------------------------------
 
-/** 03-queue's scenarios apply to any Queue: they run here as they are — but for fifo and mpmc, sized for a broker below. */
-const inherited = queueScenarios as unknown as Scenario<BrokerCell>[];
+/**
+ * 03-queue's scenarios apply to any Queue: they run here as they are — but for fifo and mpmc, sized
+ * for a broker below. When one finds a consumer still blocked after close(), the broker is asked why.
+ */
+const inherited = (queueScenarios as unknown as Scenario<BrokerCell>[]).map(explained);
+
+/** The scenario, with a blocked-after-close failure explained by what is still pending on the broker. */
+function explained(s: Scenario<BrokerCell>): Scenario<BrokerCell> {
+  return {
+    ...s,
+    async run(ctx: Ctx) {
+      const made: BrokerQueue<unknown>[] = [];
+      const cell: BrokerCell = {
+        async createQueue<T>(opts?: QueueOptions) {
+          const q = await ctx.cell.createQueue<T>(opts);
+          made.push(q as BrokerQueue<unknown>);
+          return q;
+        },
+      };
+      try {
+        return await s.run({ ...ctx, cell });
+      } catch (err) {
+        if (err instanceof Failure && /still blocked .*after close\(\)/.test(err.message)) {
+          for (const q of made) {
+            const why = await stillOut(q);
+            if (why) fail(`${err.message.split(":")[0]}: ${why}`);
+          }
+        }
+        throw err;
+      }
+    },
+  };
+}
+
+/** Why a closed queue whose stream is empty is not drained yet: items still out with consumers. */
+async function stillOut(q: BrokerQueue<unknown>): Promise<string | undefined> {
+  const name = q.address?.name;
+  if (typeof name !== "string") return undefined;
+  const { pending } = await (await broker()).xPending(keysOf(name).stream, GROUP);
+  if (!pending) return undefined;
+  return (
+    `the queue was closed and nothing was left to hand out, but ${pending === 1 ? "1 item handed out is" : `${pending} items handed out are`} still pending — ` +
+    "never acknowledged (XACK), or held by a consumer that died and that nobody claimed (XAUTOCLAIM) — so no get() can call the queue drained. " +
+    "Acknowledge an item once it has been processed: when its consumer comes back for the next one, and before it exits"
+  );
+}
 const first = inherited.filter((s) => s.name === "seed");
 const rest = inherited.filter((s) => s.name !== "seed" && s.name !== "fifo" && s.name !== "mpmc");
 
@@ -298,7 +343,8 @@ const own: Record<string, Scenario<BrokerCell>> = {
           );
         if (inside.length < RACE_BOUND)
           fail(
-            `round ${r}: only ${inside.length} of ${RACERS * RACE_TRIES} put({ timeoutMs: 0 })s went into an empty queue of maxsize ${RACE_BOUND}: a bounded queue takes items until it holds maxsize`,
+            `round ${r}: only ${inside.length} of ${RACERS * RACE_TRIES} put({ timeoutMs: 0 })s went into an empty queue of maxsize ${RACE_BOUND}: a bounded queue takes items until it holds maxsize. ` +
+              "Is an item already handed out still counted? It left the queue when get() returned it: count only the entries waiting — XLEN minus XPENDING's count",
           );
       }
       await joinAll(racers, 5_000, "end");
@@ -314,8 +360,13 @@ const own: Record<string, Scenario<BrokerCell>> = {
       const admin = await broker();
       const keys = keysOf(nameOf(q));
       const effects = `${keys.stream}:effects`;
+      // The survivors are up first, but get nothing until the holders are dead and the queue is closed.
+      const survivors: Proc[] = [];
+      for (let i = 0; i < 2; i++) survivors.push(await start("onceConsumer", [q, effects, true], `survivor-${i + 1}`));
+      for (const s of survivors) await waitOrFinish(s, "ready", 10_000, "start");
       // holder-1 gets job-0 and processes it; holder-2 gets job-1 and has not processed it yet. Both are killed holding them.
       const holders: Proc[] = [];
+      const heldSince = new Map<string, number>();
       for (const [i, processIt] of [true, false].entries()) {
         const h = await start("holder", [q, processIt, effects], `holder-${i + 1}`);
         await waitOrFinish(h, "ready", 10_000, "start");
@@ -324,30 +375,37 @@ const own: Record<string, Scenario<BrokerCell>> = {
         holders.push(h);
       }
       const heldAt = performance.now();
+      for (const job of ["job-0", "job-1"]) heldSince.set(job, heldAt - (await idleMs(admin, q, job))); // by the broker's clock
       for (const h of holders) h.kill();
       for (const h of holders) await h.join({ timeoutMs: 5_000 });
-      const survivors: Proc[] = [];
-      for (let i = 0; i < 2; i++) survivors.push(await start("onceConsumer", [q, effects], `survivor-${i + 1}`));
-      for (const s of survivors) await waitOrFinish(s, "ready", 10_000, "start");
       for (const n of range(2, 10)) await q.put({ id: `job-${n}`, n });
-      // Wait for job-0 and job-1 to come back, through the claim.
+      await q.close(); // drained means more than an empty stream now: job-0 and job-1 are still out, with dead consumers
+      for (const s of survivors) await s.notify("go"); // they reach the close marker long before job-0 and job-1 may be claimed
+      // Wait for job-0 and job-1 to come back, through the claim, and for the survivors to stop.
       const back = new Map<string, number>();
       const deadline = heldAt + CLAIM_MS * 3 + 5_000;
       let nextNote = 0;
-      while (back.size < 2 && performance.now() < deadline) {
+      for (;;) {
+        for (const id of ["job-0", "job-1"])
+          if (!back.has(id) && (await Promise.all(survivors.map((s) => signalled(s, `got:${id}`)))).some(Boolean))
+            back.set(id, performance.now() - heldSince.get(id)!);
+        const failed = survivors.find((s) => s.exitCode !== null && !s.finished);
+        if (failed) expectFinished([failed]);
+        if (survivors.every((s) => s.exitCode !== null) || performance.now() > deadline) break;
         if (performance.now() > nextNote) {
           mark("waiting for job-0 and job-1 to be handed out again");
           nextNote = performance.now() + 2_000;
         }
-        for (const id of ["job-0", "job-1"])
-          if (!back.has(id) && (await Promise.all(survivors.map((s) => signalled(s, `got:${id}`)))).some(Boolean)) back.set(id, performance.now() - heldAt);
-        const dead = survivors.find((s) => s.exitCode !== null);
-        if (dead) expectFinished([dead]);
         await sleep(20);
       }
       if (!back.has("job-1")) {
         const entry = await entryOf(admin, q, "job-1");
         const pending = entry && (await admin.xPendingRange(keys.stream, GROUP, entry, entry, 1))[0];
+        if (pending && survivors.every((s) => s.finished))
+          fail(
+            "job-1 was still pending with holder-2, killed while it held it, when the survivors stopped at EOFError: the queue was closed and its stream empty, but not drained. " +
+              "Drained means nothing is still out with any consumer (XPENDING's count is 0): at the close marker, wait — a dead consumer's items come back through the claim",
+          );
         if (pending)
           fail(
             `job-1 never came back: holder-2 was killed holding it, and ${(pending.millisecondsSinceLastDelivery / 1000).toFixed(1)} s later it is still pending with that dead consumer — nobody claimed it. ` +
@@ -368,7 +426,6 @@ const own: Record<string, Scenario<BrokerCell>> = {
           `${early[0]} was handed out again ${Math.round(early[1])} ms after its consumer stopped, before claimIdleMs (${CLAIM_MS} ms) had passed: claim only entries idle at least claimIdleMs (XAUTOCLAIM's min-idle-time) — ` +
             "a consumer still busy with an item is not a dead one",
         );
-      await q.close();
       await drained(survivors, q);
       const counts = (await admin.hGetAll(effects)) as Record<string, string>;
       const times = (id: string) => Number(counts[id] ?? 0);
@@ -563,14 +620,24 @@ async function drained(consumers: Proc[], q: BrokerQueue<unknown>): Promise<void
     const [length, pending] = await Promise.all([admin.xLen(stream), admin.xPending(stream, GROUP)]);
     if (length - pending.pending <= 1) emptyAt ??= performance.now(); // nothing left to hand out but the close marker
     const late = consumers.find((c) => c.exitCode === null);
-    if (late && ((emptyAt !== undefined && performance.now() - emptyAt > CLOSE_GRACE_MS) || performance.now() > capAt))
+    if (late && ((emptyAt !== undefined && performance.now() - emptyAt > CLOSE_GRACE_MS) || performance.now() > capAt)) {
+      const why = await stillOut(q);
+      if (why) fail(`${late.name} still blocked ${(CLOSE_GRACE_MS / 1000).toFixed(0)} s after close(): ${why}`);
       fail(
         `${late.name} still blocked ${(CLOSE_GRACE_MS / 1000).toFixed(0)} s after close(), with nothing left in the queue: once the queue is closed and drained, every get() must reject with EOFError — ` +
           "also one already waiting when close() came — otherwise the consumer never ends and join() never returns (the seed's bug)",
       );
+    }
     await sleep(50);
   }
   expectFinished(consumers);
+}
+
+/** How long ago the broker handed out the entry of this job (0 if it is not pending). */
+async function idleMs(admin: Redis, q: BrokerQueue<unknown>, job: string): Promise<number> {
+  const entry = await entryOf(admin, q, job);
+  const pending = entry && (await admin.xPendingRange(keysOf(nameOf(q)).stream, GROUP, entry, entry, 1))[0];
+  return pending ? pending.millisecondsSinceLastDelivery : 0;
 }
 
 /** The stream entry that holds the job with this id, if it is still in the stream. */

@@ -9,9 +9,10 @@
 // On two machines (or two terminals): they share nothing but the broker's address and the queue's name.
 //   REDIS_URL=redis://host:6379 npm start -- demo 04-broker/node -- consume      (machine B, first)
 //   REDIS_URL=redis://host:6379 npm start -- demo 04-broker/deno -- produce 20   (machine A)
-// Options: --queue NAME (default "demo"), --json (consume: one JSON line at the end, for scripts).
-// Start several consumers, kill one with Ctrl-C while it holds an item: after claimIdleMs another
-// one gets that item — and processes it once, because a consumer skips ids already done.
+// Options: --queue NAME (default "demo"); consume: --work MS (each job takes that long), --json (one
+// JSON line at the end, for scripts). Start two consumers with --work 1000 and kill one with Ctrl-C
+// while it works: after claimIdleMs (2 s) the other gets that job — and processes it once, because
+// a consumer skips ids already done.
 import process from "node:process";
 import { hasCode, type Queue } from "@workshop/contracts";
 import { currentProcess, Process, runtime } from "@workshop/process";
@@ -41,8 +42,8 @@ export async function producer(q: BrokerQueue<Job>, count = 5, tag: string = run
   await q.close();
 }
 
-/** Get until EOF; process each job once, even if the broker hands it out twice. */
-export async function consumer(q: BrokerQueue<Job>): Promise<string[]> {
+/** Get until EOF; process each job once, even if the broker hands it out twice. Each job takes `workMs`. */
+export async function consumer(q: BrokerQueue<Job>, workMs = 0): Promise<string[]> {
   const processed: string[] = [];
   for (;;) {
     let job: Job;
@@ -53,6 +54,7 @@ export async function consumer(q: BrokerQueue<Job>): Promise<string[]> {
       throw err;
     }
     const first = await q.once(job.id, async () => {
+      await new Promise((resolve) => setTimeout(resolve, workMs)); // the work: kill the process now, and another one does it
       processed.push(job.id);
       log(`processed ${job.id}`);
     });
@@ -79,7 +81,7 @@ if (currentProcess().id === "main") {
     await q.disconnect();
   } else if (mode === "consume") {
     const q = await createQueue<Job>({ name });
-    const processed = await consumer(q);
+    const processed = await consumer(q, Number(flag("--work")) || 0);
     await q.disconnect();
     if (json) console.log(JSON.stringify({ runtime, processed }));
     else console.log(`${runtime}/${which}: closed and drained — processed ${processed.length} jobs`);

@@ -113,6 +113,8 @@ export function decode(text: string | undefined): unknown {
   );
 }
 
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
 /** The deadline of a wait: `timeoutMs` from now (Infinity: no timeout). */
 export function deadlineOf(opts: Timeout): number {
   return performance.now() + (opts.timeoutMs ?? Number.POSITIVE_INFINITY);
@@ -165,15 +167,16 @@ export abstract class StreamQueue<T> implements Queue<T> {
 
   /**
    * The next entry no consumer of the group has been given yet (XREADGROUP … >), now yours until you
-   * acknowledge it. `ms`: how long to wait for one (undefined: don't wait) — never BLOCK 0, which
-   * Redis reads as "forever", the opposite of the contract's timeoutMs 0.
+   * acknowledge it. `ms`: how long to wait for one (undefined: don't wait; Infinity: until one comes)
+   * — a finite wait is never BLOCK 0, which Redis reads as "forever", the opposite of timeoutMs 0.
    */
   protected async read(ms?: number): Promise<Entry | undefined> {
     const stream = { key: this.keys.stream, id: ">" };
+    const block = ms === Number.POSITIVE_INFINITY ? 0 : Math.max(1, Math.ceil(ms ?? 0));
     const reply =
       ms === undefined
         ? await this.redis.xReadGroup(GROUP, this.consumer, stream, { COUNT: 1 })
-        : await this.blocking((r) => r.xReadGroup(GROUP, this.consumer, stream, { COUNT: 1, BLOCK: Math.max(1, Math.ceil(ms)) }));
+        : await this.blocking((r) => r.xReadGroup(GROUP, this.consumer, stream, { COUNT: 1, BLOCK: block }));
     return reply?.[0]?.messages[0];
   }
 

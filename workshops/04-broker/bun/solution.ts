@@ -21,6 +21,7 @@ import {
   type Redis,
   StreamQueue,
   shareQueues,
+  sleep,
 } from "@workshop/04-broker/redis";
 import { Empty, EOFError, Full, type Timeout } from "@workshop/contracts";
 
@@ -35,6 +36,7 @@ return redis.call('XADD', KEYS[1], '*', 'item', ARGV[2])`;
 class RedisQueue<T> extends StreamQueue<T> {
   private held: string[] = []; // ids of the items this process was given and has not acknowledged
   private nextClaim = 0; // when to look again for items a dead consumer left behind
+  private closing = false; // this process met the close marker: no new entries will come
 
   async put(item: T, opts: Timeout = {}): Promise<void> {
     const deadline = deadlineOf(opts);
@@ -56,16 +58,15 @@ class RedisQueue<T> extends StreamQueue<T> {
     const deadline = deadlineOf(opts);
     let wait: number | undefined; // the first look does not wait
     for (;;) {
-      const entry = (await this.claim()) ?? (await this.read(wait));
-      if (entry) {
-        await acked;
-        return this.take(entry);
-      }
-      if (opts.timeoutMs !== undefined && left(deadline) <= 0) {
-        await acked;
-        throw new Empty(`queue still empty after ${opts.timeoutMs} ms`);
-      }
+      const entry = (await this.claim()) ?? (this.closing ? undefined : await this.read(wait));
+      await acked;
+      if (entry?.message.close !== undefined) await this.passOn(entry);
+      else if (entry) return this.take(entry);
+      // Closed, and nothing out with any consumer (a dead one's items come back through claim()): drained.
+      if (this.closing && (await this.redis.xPending(this.keys.stream, GROUP)).pending === 0) throw new EOFError("the queue is closed and drained");
+      if (opts.timeoutMs !== undefined && left(deadline) <= 0) throw new Empty(`queue still empty after ${opts.timeoutMs} ms`);
       wait = Math.min(left(deadline), this.untilClaim()); // never past the next look for a dead consumer's items
+      if (this.closing) await sleep(Math.min(wait, 100)); // an ack sends no news: look again soon
     }
   }
 
@@ -73,20 +74,21 @@ class RedisQueue<T> extends StreamQueue<T> {
     await this.redis.multi().hSet(this.keys.meta, "closed", "1").xAdd(this.keys.stream, "*", { close: "1" }).lPush(this.keys.room, "closed").exec();
   }
 
+  /** The close marker: every item put before close() came before it. Pass it on, in one step, for the next getter. */
+  private async passOn(marker: Entry): Promise<void> {
+    await this.redis.multi().xAck(this.keys.stream, GROUP, marker.id).xDel(this.keys.stream, marker.id).xAdd(this.keys.stream, "*", { close: "1" }).exec();
+    this.closing = true;
+  }
+
   private async take(entry: Entry): Promise<T> {
-    if (entry.message.close !== undefined) {
-      await this.redis.multi().xAck(this.keys.stream, GROUP, entry.id).xDel(this.keys.stream, entry.id).xAdd(this.keys.stream, "*", { close: "1" }).exec();
-      throw new EOFError("the queue is closed and drained");
-    }
     this.held.push(entry.id);
-    const { maxsize } = this.address;
-    if (maxsize > 0)
-      await this.redis
-        .multi()
-        .lPush(this.keys.room, "1")
-        .lTrim(this.keys.room, 0, maxsize - 1)
-        .exec();
+    if (this.address.maxsize > 0) await this.madeRoom();
     return decode(entry.message.item) as T;
+  }
+
+  /** An item left the queue: a token on the room list wakes one waiting put() (more than maxsize would be useless). */
+  private async madeRoom(): Promise<void> {
+    await this.redis.multi().lPush(this.keys.room, "1").lTrim(this.keys.room, 0, this.address.maxsize).exec();
   }
 
   /** At least once means an item may come twice: run `work` unless this id was processed already (by anyone). */

@@ -21,6 +21,7 @@ import {
   type Redis,
   StreamQueue,
   shareQueues,
+  sleep,
 } from "@workshop/04-broker/redis";
 import { Empty, EOFError, Full, type Timeout } from "@workshop/contracts";
 
@@ -33,6 +34,7 @@ return redis.call('XADD', KEYS[1], '*', 'item', ARGV[2])`;
 class RedisQueue<T> extends StreamQueue<T> {
   private held: string[] = []; // ids of the items this process was given and has not acknowledged
   private nextClaim = 0; // when to look again for items a dead consumer left behind
+  private closing = false; // this process met the close marker: no new entries will come
 
   async put(item: T, opts: Timeout = {}): Promise<void> {
     const deadline = deadlineOf(opts);
@@ -51,10 +53,14 @@ class RedisQueue<T> extends StreamQueue<T> {
     const deadline = deadlineOf(opts);
     let wait: number | undefined; // the first look does not wait
     for (;;) {
-      const entry = (await this.claim()) ?? (await this.read(wait));
-      if (entry) return this.take(entry);
+      const entry = (await this.claim()) ?? (this.closing ? undefined : await this.read(wait));
+      if (entry?.message.close !== undefined) await this.passOn(entry);
+      else if (entry) return this.take(entry);
+      // TODO(1): A getter that met the close marker (this.closing) throws the contract's EOFError: every item put before close() came before the marker.
+      // TODO(8): …but only once nothing is out with any consumer (XPENDING's count is 0): a dead consumer's items come back through claim().
       // TODO(6): With opts.timeoutMs, reject with the contract's Empty once the deadline has passed (0: after this first look).
       wait = Math.min(left(deadline), this.untilClaim()); // never past the next look for a dead consumer's items
+      if (this.closing) await sleep(Math.min(wait, 100)); // an ack sends no news: look again soon
     }
   }
 
@@ -63,17 +69,21 @@ class RedisQueue<T> extends StreamQueue<T> {
     // TODO(4): …and wake the put()s waiting for room: they will find the queue closed (LPUSH a token on this.keys.room).
   }
 
+  /** The close marker: every item put before close() came before it. */
+  private async passOn(marker: Entry): Promise<void> {
+    // TODO(5): The group hands the marker to one getter only: pass it on, in one MULTI — acknowledge and delete it (marker.id), add a new one — so the next getter, maybe already waiting, meets it too.
+    this.closing = true;
+  }
+
   private async take(entry: Entry): Promise<T> {
-    // TODO(1): An entry with a `close` field is the close marker: every item put before close() came before it. Throw the contract's EOFError.
-    // TODO(5): …but first pass the marker on, in one MULTI: acknowledge and delete it, add a new one — so the next getter, maybe already waiting, sees it too.
     this.held.push(entry.id);
-    // TODO(4): An item left the queue: if it is bounded (this.address.maxsize > 0), push a token on this.keys.room for one waiting put() (LPUSH, LTRIM to maxsize).
+    // TODO(4): An item left the queue: if it is bounded (this.address.maxsize > 0), push a token on this.keys.room for one waiting put() (LPUSH, then LTRIM to about maxsize).
     return decode(entry.message.item) as T;
   }
 
   /** At least once means an item may come twice: run `work` unless this id was processed already (by anyone). */
   async once(id: string, work: () => Promise<void>): Promise<boolean> {
-    // TODO(8): Skip an id already in this.keys.done (SISMEMBER): return false. Otherwise do the work, then record the id (SADD).
+    // TODO(9): Skip an id already in this.keys.done (SISMEMBER): return false. Otherwise do the work, then record the id (SADD).
     await work();
     return true;
   }

@@ -1,9 +1,10 @@
-// `npm test [-- filters…] [--solution] [--repeat N] [--seed S] [--reporter json|junit] [--output-file F]`
+// `npm test [-- filters…] [--solution] [--repeat N] [--seed S] [--reporter json|junit] [--output-file F] [--lang en|zh-CN]`
 // Grades the learner's starters (or the solutions) through the same gradeCell and the same report
 // as the app: a line per scenario as it finishes, the first failure of each cell in full, then
 // every cell in workshop order and where to go next. Exit code 0 only if every graded scenario
 // passes. A filter names a chapter (01-lock), a topic (lock), a runtime (deno) or a cell
 // (01-lock/deno); the cells are the workshops/ folders, so a new chapter needs no registration.
+// Its words are in the language `--lang` names, else WORKSHOP_LANG, else the locale (@workshop/i18n).
 import { writeFileSync } from "node:fs";
 import {
   type Cell,
@@ -15,23 +16,40 @@ import {
   type Paint,
   passes,
   RUNTIMES,
+  reportStrings,
   solved,
   summaryStrings,
   topicOf,
+  wrap,
 } from "@workshop/harness";
+import { detectLanguage, normaliseLang, setLanguage, t } from "@workshop/i18n";
 
-const USAGE = `Usage: npm test -- [chapter|topic|runtime|cell …] [options]
-  npm test                        every starter (red until you solve them — that is the point)
-  npm test -- 01-lock             one chapter, every runtime   (or: lock)
-  npm test -- 01-lock/deno        one cell
-  npm test -- deno                one runtime, every chapter
-Options:
-  --solution                      grade the reference solutions instead of the starters
-  --repeat N                      grade N times; each scenario says "passed 19/20"
-  --seed S                        replay a perturbation (a verdict's "replay with --seed S")
-  --reporter json|junit           one record per scenario, for CI and classrooms (to stdout, the
-                                  human report then goes to stderr; or to --output-file F)
-  --output-file F                 where --reporter writes`;
+/** The usage: each example and option with its description, wrapped under itself. */
+function usage(): string {
+  const rows = (pairs: [string, string][]) =>
+    pairs.flatMap(([left, text]) => {
+      const [first = "", ...rest] = wrap(text, 100, " ".repeat(34));
+      return [`  ${left.padEnd(30)}  ${first.trimStart()}`, ...rest];
+    });
+  return [
+    t("test:usage.title"),
+    ...rows([
+      ["npm test", t("test:usage.all")],
+      ["npm test -- 01-lock", t("test:usage.chapter")],
+      ["npm test -- 01-lock/deno", t("test:usage.cell")],
+      ["npm test -- deno", t("test:usage.runtime")],
+    ]),
+    t("test:usage.options"),
+    ...rows([
+      ["--solution", t("test:usage.solution")],
+      ["--repeat N", t("test:usage.repeat")],
+      ["--seed S", t("test:usage.seed")],
+      ["--reporter json|junit", t("test:usage.reporter")],
+      ["--output-file F", t("test:usage.outputFile")],
+      ["--lang en|zh-CN", t("test:usage.lang")],
+    ]),
+  ].join("\n");
+}
 
 interface Args {
   filters: string[];
@@ -42,43 +60,47 @@ interface Args {
   outputFile?: string;
 }
 
+// The language first: every word below (usage errors included) is in it.
+setLanguage(detectLanguage({ argv: process.argv.slice(2), env: process.env }));
+
 function parse(argv: string[]): Args {
   const args: Args = { filters: [], solution: false, repeat: 1 };
   const value = (i: number, flag: string) => {
     const inline = argv[i]!.includes("=") ? argv[i]!.slice(argv[i]!.indexOf("=") + 1) : undefined;
     const v = inline ?? argv[i + 1];
-    if (v === undefined || v.startsWith("--")) usageError(`${flag} needs a value`);
+    if (v === undefined || v.startsWith("--")) usageError(t("test:error.needsValue", { flag }));
     return { v: v as string, skip: inline === undefined ? 1 : 0 };
   };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const flag = a.split("=")[0]!;
     if (flag === "--help" || flag === "-h") {
-      console.log(USAGE);
+      console.log(usage());
       process.exit(0);
     } else if (flag === "--solution") args.solution = true;
-    else if (flag === "--repeat" || flag === "--seed" || flag === "--reporter" || flag === "--output-file") {
+    else if (flag === "--repeat" || flag === "--seed" || flag === "--reporter" || flag === "--output-file" || flag === "--lang") {
       const { v, skip } = value(i, flag);
       i += skip;
       if (flag === "--repeat") args.repeat = positive(v, flag);
-      else if (flag === "--seed") args.seed = Number.isInteger(Number(v)) ? Number(v) : usageError(`--seed takes a whole number, not "${v}"`);
+      else if (flag === "--seed") args.seed = Number.isInteger(Number(v)) ? Number(v) : usageError(t("test:error.seed", { value: v }));
       else if (flag === "--output-file") args.outputFile = v;
+      else if (flag === "--lang") normaliseLang(v) ?? usageError(t("test:error.lang", { value: v }));
       else if (v === "json" || v === "junit") args.reporter = v;
-      else usageError(`--reporter is json or junit, not "${v}"`);
-    } else if (a.startsWith("-")) usageError(`unknown option ${a}`);
+      else usageError(t("test:error.reporter", { value: v }));
+    } else if (a.startsWith("-")) usageError(t("test:error.unknownOption", { option: a }));
     else args.filters.push(a);
   }
-  if (args.outputFile && !args.reporter) usageError("--output-file goes with --reporter json or --reporter junit");
+  if (args.outputFile && !args.reporter) usageError(t("test:error.outputFile"));
   return args;
 }
 
 function positive(v: string, flag: string): number {
   const n = Number(v);
-  return Number.isInteger(n) && n > 0 ? n : usageError(`${flag} takes a whole number above 0, not "${v}"`);
+  return Number.isInteger(n) && n > 0 ? n : usageError(t("test:error.positive", { flag, value: v }));
 }
 
 function usageError(message: string): never {
-  console.error(`npm test: ${message}\n\n${USAGE}`);
+  console.error(`${t("test:error.prefix", { message })}\n\n${usage()}`);
   process.exit(2);
 }
 
@@ -96,11 +118,11 @@ function choose(all: Cell[], filters: string[]): Cell[] {
       (c) => c.id === f || c.chapter === f || c.runtime === f || topicOf(c.chapter) === f || `${topicOf(c.chapter)}/${c.runtime}` === f,
     );
     if (matching.length === 0) {
-      console.error(`npm test: "${filter}" is not a chapter, topic, runtime or cell.`);
-      console.error(`  chapters: ${[...new Set(all.map((c) => c.chapter))].join(", ")}`);
-      console.error(`  topics:   ${[...new Set(all.map((c) => topicOf(c.chapter)))].join(", ")}`);
-      console.error(`  runtimes: ${RUNTIMES.join(", ")}`);
-      console.error(`  cells:    e.g. ${all[0]?.id ?? "01-lock/node"}`);
+      console.error(t("test:error.notAFilter", { filter }));
+      console.error(t("test:error.chapters", { list: [...new Set(all.map((c) => c.chapter))].join(", ") }));
+      console.error(t("test:error.topics", { list: [...new Set(all.map((c) => topicOf(c.chapter)))].join(", ") }));
+      console.error(t("test:error.runtimes", { list: RUNTIMES.join(", ") }));
+      console.error(t("test:error.cells", { example: all[0]?.id ?? "01-lock/node" }));
       process.exit(2);
     }
     for (const c of matching) chosen.add(c.id);
@@ -128,10 +150,17 @@ const style = {
 };
 const write = (text: string) => human.write(text);
 
+const more = {
+  repeat: args.repeat > 1 ? t("test:grading.repeat", { count: args.repeat }) : "",
+  seed: args.seed !== undefined ? t("test:grading.seed", { seed: args.seed }) : "",
+};
 write(
   paint.dim(
-    `Grading ${chosen.length === 1 ? chosen[0]!.id : `${chosen.length} cells`} (${target}${chosen.length === 1 ? "" : "s, two at a time"})` +
-      `${args.repeat > 1 ? `, ${args.repeat} times` : ""}${args.seed !== undefined ? `, seed ${args.seed}` : ""}…\n\n`,
+    `${
+      chosen.length === 1
+        ? t("test:grading.one", { cell: chosen[0]!.id, target: reportStrings.target(target), ...more })
+        : t("test:grading.many", { count: chosen.length, targets: t(`test:grading.${target}s`), ...more })
+    }\n\n`,
   ),
 );
 const results = await gradeMany({
@@ -140,7 +169,7 @@ const results = await gradeMany({
   repeat: args.repeat,
   seed: args.seed,
   style,
-  header: (c) => `${paint.bold(c.id)} ${paint.dim(`(${target})`)}`,
+  header: (c) => reportStrings.cellHeader(paint.bold(c.id), target),
   write,
 });
 
@@ -155,7 +184,7 @@ if (args.reporter) {
   const text = args.reporter === "json" ? jsonReport(results, meta) : junitReport(results, meta);
   if (args.outputFile) {
     writeFileSync(args.outputFile, text);
-    write(paint.dim(`${args.reporter} report written to ${args.outputFile}\n`));
+    write(paint.dim(`${t("test:written", { reporter: args.reporter, file: args.outputFile })}\n`));
   } else process.stdout.write(text);
 }
 

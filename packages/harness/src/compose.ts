@@ -3,6 +3,7 @@
 // that did not hold, a deadlock, a busy loop, a file that never loaded, a crash, an early exit, an
 // allocation that never stopped. A killed run has no result: its journal still tells the story.
 import { readFileSync } from "node:fs";
+import { type Lang, language, type Message, msg, render, t } from "@workshop/i18n";
 import type { JournalLine } from "@workshop/process/journal";
 import { repoPath } from "./cells.ts";
 import { whereInWorkshop } from "./scenario.ts";
@@ -41,6 +42,8 @@ export interface RunFacts {
   peakRss?: Map<string, number>;
   /** Epoch ms: when the runtime was spawned and when its group was gone; how long bundling took. */
   clock?: { buildMs: number; spawnedAt: number; closedAt: number };
+  /** The language the verdict's message is written in (default: the current language). */
+  lang?: Lang;
 }
 
 type Fault = Extract<JournalLine, { k: "fault" }>;
@@ -65,68 +68,67 @@ export function composeVerdict(facts: RunFacts): Verdict {
     timing: f.clock && timing(f.journal, f.clock),
   };
   const faults = f.journal.filter((l): l is Fault => l.k === "fault");
-  const verdict = (status: Status, message: string, stack?: string): Verdict => ({
-    ...base,
-    status,
-    message: status === "error" ? message : withTodo(message, f.file),
-    where: whereIn(stack, f.file) ?? whereIn(message, f.file) ?? whereInWorkshop(stack),
-  });
+  const lang = f.lang ?? language();
+  const words = (m: Message) => render(m, lang);
+  // The message in words, and as data (`text`) for a view that renders it again.
+  const verdict = (status: Status, text: Message, stack?: string): Verdict => {
+    const message = words(text);
+    return {
+      ...base,
+      status,
+      message: status === "error" ? message : withTodo(message, f.file, lang),
+      text,
+      where: whereIn(stack, f.file) ?? whereIn(message, f.file) ?? whereInWorkshop(stack),
+    };
+  };
+  const plainly = (status: Status, text: Message): Verdict => ({ ...base, status, message: words(text), text });
 
-  if (f.aborted) return { ...base, status: "error", message: "cancelled (the file changed while it ran)" };
+  if (f.aborted) return plainly("error", msg("harness:cancelled"));
   const stop = f.stop;
   if (stop?.why === "oom") {
-    return verdict(
-      "oom",
-      `out of memory: ${who(stop.workers, workers)} grew past ${mib(stop.cap)} of memory (${mib(stop.rss)} resident) and the run was stopped. ` +
-        "Something keeps allocating and never lets go: a buffer or array that only grows, messages piling up that nobody reads, a producer that is never made to wait?",
-    );
+    return verdict("oom", msg("harness:oom.stopped", { who: who(stop.workers, workers), cap: mib(stop.cap), rss: mib(stop.rss) }));
   }
   if (stop?.why === "loading") {
-    const file = repoPath(f.file);
-    return verdict(
-      "loading",
-      stop.busy
-        ? `${file} never finished loading: after ${seconds(stop.ms)} its top level was still running, with a core busy — a loop at the top level of the file (outside any function), one that never ends?`
-        : `${file} never finished loading: after ${seconds(stop.ms)} its top level was still waiting — an \`await\` at the top level of the file, on something that never comes?`,
-    );
+    return verdict("loading", msg(stop.busy ? "harness:loading.busy" : "harness:loading.waiting", { file: repoPath(f.file), seconds: seconds(stop.ms) }));
   }
   if (stop?.why === "busy") {
     const inside = stop.workers.map((id) => workers.find((w) => w.id === id)?.waiting).find(Boolean);
     return verdict(
       "busy",
-      `busy, not waiting: for ${seconds(stop.quietMs)} no process made any progress, while ${who(stop.workers, workers)} kept a core busy${inside ? ` inside ${inside.replace(/ \(for .*\)$/, "")}` : ""} (running, or ready to run, ${Math.min(100, Math.round(stop.share * 100))}% of the time). ` +
-        "A loop that never yields: it polls again and again instead of waiting for an event (or sleeping between tries), so nothing else gets to run.",
+      msg("harness:busy.spinning", {
+        seconds: seconds(stop.quietMs),
+        who: who(stop.workers, workers),
+        inside: inside ? msg("harness:busy.inside", { call: callOf(inside) }) : "",
+        percent: Math.min(100, Math.round(stop.share * 100)),
+      }),
     );
   }
   if (stop?.why === "starved") {
-    return verdict(
-      "busy",
-      `busy, or a machine too busy to tell: the scenario did not finish within ${seconds(f.deadlineMs)}, and at the end no process was making progress while ${who(stop.workers, workers)} kept wanting a core — yet it hardly got one, the machine was that busy. ` +
-        "A loop that never yields looks like this; so does a very slow machine. Grade again when the machine is quieter (or with WORKSHOP_DEADLINE_SCALE=3) to tell which.",
-    );
+    return verdict("busy", msg("harness:busy.starved", { seconds: seconds(f.deadlineMs), who: who(stop.workers, workers) }));
   }
   if (stop?.why === "deadline" || stop?.why === "stalled") {
     const why =
       stop.why === "deadline"
-        ? `the scenario did not finish within ${seconds(f.deadlineMs)}. Every process was killed`
-        : `nothing happened for ${seconds(stop.quietMs)}: every process was stuck, so all were killed`;
+        ? msg("harness:stop.deadline", { seconds: seconds(f.deadlineMs) })
+        : msg("harness:stop.stalled", { seconds: seconds(stop.quietMs) });
     // Waiting forever for a process that crashed or exited: that is the bug, not the wait.
     const ended = firstFault(faults);
-    if (ended) return faultVerdict(ended, workers, verdict, f.file, `\n\nThe others then waited for it: ${why}.\n${processLines(workers).join("\n")}`);
-    return verdict("deadlock", deadlockMessage(why, workers));
+    if (ended) return faultVerdict(ended, workers, verdict, f.file, msg("harness:fault.othersWaited", { why, processes: processLines(workers) }));
+    return verdict("deadlock", msg("harness:deadlock.suspected", { why, processes: processLines(workers) }));
   }
   if (!f.result) {
     const ended = firstFault(faults);
     if (ended) return faultVerdict(ended, workers, verdict, f.file, "");
-    if (OUT_OF_MEMORY.test(f.runtimeOutput)) return verdict("oom", `out of memory: the runtime ran out of memory and aborted:${firstLines(f.runtimeOutput)}`);
+    if (OUT_OF_MEMORY.test(f.runtimeOutput)) return verdict("oom", msg("harness:oom.runtime", { output: firstLines(f.runtimeOutput) }));
     if (workers.some((w) => w.waiting)) {
       // Deno and Bun end a program whose every promise is pending with nothing left to wake it.
-      return verdict("deadlock", deadlockMessage("the runtime stopped: every process was waiting and nothing was left that could wake it", workers));
+      return verdict("deadlock", msg("harness:deadlock.suspected", { why: msg("harness:stop.nothingToWake"), processes: processLines(workers) }));
     }
-    return { ...base, status: "error", message: `the runtime exited before the scenario finished${firstLines(f.runtimeOutput)}` };
+    return plainly("error", msg("harness:runtimeExited", { output: firstLines(f.runtimeOutput) }));
   }
   if (f.result.status === "pass") return { ...base, status: "pass", data: f.result.data };
-  return { ...verdict(f.result.status, f.result.message ?? "failed", f.result.stack), data: f.result.data };
+  const text = f.result.text ?? msg("harness:plain", { text: f.result.message ?? words(msg("harness:failed")) });
+  return { ...verdict(f.result.status, text, f.result.stack), data: f.result.data };
 }
 
 /** Node cells ran as bundles: every position a learner may read points at the .ts source instead. */
@@ -134,7 +136,12 @@ function mapPositions(f: RunFacts): RunFacts {
   if (!f.runtimeOutput.includes("workshop-build") && !f.result?.stack?.includes("workshop-build") && !f.journal.some((l) => l.k === "fault" || l.k === "log")) {
     return f;
   }
-  const result = f.result && { ...f.result, message: mapBuiltPositions(f.result.message), stack: mapBuiltPositions(f.result.stack) };
+  const result = f.result && {
+    ...f.result,
+    message: mapBuiltPositions(f.result.message),
+    text: f.result.text && mapText(f.result.text),
+    stack: mapBuiltPositions(f.result.stack),
+  };
   const journal = f.journal.map((l) =>
     l.k === "fault"
       ? { ...l, message: mapBuiltPositions(l.message), stack: mapBuiltPositions(l.stack) }
@@ -143,6 +150,18 @@ function mapPositions(f: RunFacts): RunFacts {
         : l,
   );
   return { ...f, result, journal, runtimeOutput: mapBuiltPositions(f.runtimeOutput) };
+}
+
+/** A message's string params, with built positions mapped (a crash's "at workshop-build/…"). */
+function mapText(m: Message): Message {
+  if (!m.params) return m;
+  const params = Object.fromEntries(
+    Object.entries(m.params).map(([k, v]) => [
+      k,
+      typeof v === "string" ? mapBuiltPositions(v) : v && typeof v === "object" && "key" in v ? mapText(v as Message) : v,
+    ]),
+  );
+  return { ...m, params };
 }
 
 /** Where the time of a run went, from the journal's timestamps (epoch ms, like the clock). */
@@ -175,18 +194,27 @@ function firstFault(faults: Fault[]): Fault | undefined {
   return faults.find((x) => x.what !== "exit") ?? faults.find((x) => x.what === "exit");
 }
 
-function faultVerdict(fault: Fault, workers: WorkerReport[], verdict: (s: Status, m: string, stack?: string) => Verdict, file: string, then: string): Verdict {
-  const name = who([fault.w], workers);
+function faultVerdict(
+  fault: Fault,
+  workers: WorkerReport[],
+  verdict: (s: Status, m: Message, stack?: string) => Verdict,
+  file: string,
+  then: Message | "",
+): Verdict {
   const at = whereIn(fault.stack, file) ?? whereInWorkshop(fault.stack);
-  const inCall = workers.find((w) => w.id === fault.w)?.waiting?.replace(/ \(for .*\)$/, "");
-  if (fault.what === "exit") {
-    return verdict(
-      "exited",
-      `${name} exited early: ${fault.message}${at ? ` at ${at}` : ""}${inCall ? `, while in ${inCall}` : ""} — before its work was done.${then}`,
-      fault.stack,
-    );
-  }
-  return verdict("crash", `${name} crashed: ${fault.message}${at ? ` (at ${at})` : ""}${inCall ? `, while in ${inCall}` : ""}${then}`, fault.stack);
+  const inCall = workers.find((w) => w.id === fault.w)?.waiting;
+  const params = {
+    who: who([fault.w], workers),
+    what: fault.message,
+    at: at ? msg(fault.what === "exit" ? "harness:fault.at" : "harness:fault.atParen", { where: at }) : "",
+    inCall: inCall ? msg("harness:fault.whileIn", { call: callOf(inCall) }) : "",
+    then,
+  };
+  return verdict(
+    fault.what === "exit" ? "exited" : "crash",
+    msg(fault.what === "exit" ? "harness:fault.exited" : "harness:fault.crashed", params),
+    fault.stack,
+  );
 }
 
 const OUT_OF_MEMORY = /heap out of memory|out of memory|Allocation failed/i;
@@ -202,16 +230,24 @@ function whereIn(text: string | undefined, file: string): string | undefined {
 }
 
 /** "w2 (incrementer)", or "the main process", or several of them. */
-function who(ids: string[], workers: WorkerReport[]): string {
+function who(ids: string[], workers: WorkerReport[]): Message {
   const names = ids.map((id) => {
-    if (id === "main") return "the main process";
+    if (id === "main") return msg("harness:who.main");
     const w = workers.find((x) => x.id === id);
-    return w && w.name !== w.id ? `${w.id} (${w.name})` : id;
+    return w && w.name !== w.id ? msg("harness:who.named", { id: w.id, name: w.name }) : msg("harness:who.id", { id });
   });
-  if (names.length === 0) return "a process of the run";
+  if (names.length === 0) return msg("harness:who.someone");
   // Deno's workers are threads of one process: name them all, the busy or hungry one among them.
-  return names.length === 1 ? names[0]! : `the process of ${names.slice(0, -1).join(", ")} and ${names.at(-1)} (workers share one process)`;
+  return names.length === 1 ? names[0]! : msg("harness:who.shared", { names: ids.map((id) => nameOf(id, workers)) });
 }
+
+const nameOf = (id: string, workers: WorkerReport[]) => {
+  const w = workers.find((x) => x.id === id);
+  return w && w.name !== w.id ? `${w.id} (${w.name})` : id;
+};
+
+/** "acquire (for 1.2 s)" → "acquire": the call a process was waiting in, without how long. */
+const callOf = (waiting: string) => waiting.replace(/ \(for .*\)$/, "");
 
 function workerReports(journal: JournalLine[], endedAt: number, peakRss?: Map<string, number>): WorkerReport[] {
   const byId = new Map<string, WorkerReport & { open: Map<string, number> }>();
@@ -245,27 +281,31 @@ function workerReports(journal: JournalLine[], endedAt: number, peakRss?: Map<st
   });
 }
 
-function deadlockMessage(why: string, workers: WorkerReport[]): string {
-  return [`deadlock suspected: ${why}. What each process was doing:`, ...processLines(workers)].join("\n");
-}
-
-function processLines(workers: WorkerReport[]): string[] {
+/** One message per process: "  w2 (incrementer) — waiting in acquire for 9.8 s". */
+function processLines(workers: WorkerReport[]): Message[] {
   return workers.map((w) => {
+    const waiting = w.waiting?.match(/^(.*) \(for ([\d.]+) s\)$/);
     const state = w.waiting
-      ? `waiting in ${w.waiting}`
+      ? waiting
+        ? msg("harness:process.waitingFor", { call: waiting[1], seconds: waiting[2] })
+        : msg("harness:process.waiting", { call: w.waiting })
       : w.exitCode !== null && w.exitCode >= 0
-        ? `had exited (${w.exitCode})`
-        : `running; last: ${w.last.at(-1) ?? "nothing recorded"}`;
-    return `  ${w.id} ${w.name === w.id ? "" : `(${w.name}) `}— ${state}`;
+        ? msg("harness:process.exited", { code: w.exitCode })
+        : w.last.length
+          ? msg("harness:process.running", { last: w.last.at(-1) })
+          : msg("harness:process.nothingRecorded");
+    return msg("harness:process.line", { who: w.name === w.id ? w.id : `${w.id} (${w.name})`, state });
   });
 }
 
+/** Seconds with one decimal, as the catalogues print them ("6.0"). */
 function seconds(ms = 0): string {
-  return `${(ms / 1000).toFixed(1)} s`;
+  return (ms / 1000).toFixed(1);
 }
 
-function mib(bytes: number): string {
-  return `${Math.round(bytes / (1 << 20))} MiB`;
+/** Whole MiB. */
+function mib(bytes: number): number {
+  return Math.round(bytes / (1 << 20));
 }
 
 /**
@@ -274,7 +314,7 @@ function mib(bytes: number): string {
  * (We cannot tell a done TODO from an open one, so the message asks the learner to delete each
  * comment when it is done.)
  */
-function withTodo(message: string, file: string): string {
+function withTodo(message: string, file: string, lang: Lang): string {
   let lines: string[];
   try {
     lines = readFileSync(file, "utf8").split("\n");
@@ -290,8 +330,8 @@ function withTodo(message: string, file: string): string {
   if (todos.length === 0) return message;
   const next = todos.reduce((a, b) => (b.n < a.n ? b : a));
   const numbered = new Set(todos.filter((t) => Number.isFinite(t.n)).map((t) => t.n)).size;
-  const left = numbered > 1 ? `\n(${numbered} numbered TODOs are still in this file — delete each comment once it is done.)` : "";
-  return `${message}\n\nNext: ${repoPath(file)}:${next.index + 1}: ${todoText(lines, next.index)}${left}`;
+  const left = numbered > 1 ? `\n${t("harness:next.left", { count: numbered }, lang)}` : "";
+  return `${message}\n\n${nextPointer(repoPath(file), next.index + 1, todoText(lines, next.index), lang)}${left}`;
 }
 
 /** The TODO's comment, joined across the comment lines that continue it (up to the next TODO). */
@@ -308,7 +348,16 @@ function todoText(lines: string[], index: number): string {
   return parts.join(" ");
 }
 
-function firstLines(output: string): string {
+/** The runtime's first lines, or that it printed nothing. */
+function firstLines(output: string): Message {
   const text = output.trim().split("\n").slice(0, 12).join("\n");
-  return text ? `:\n${text}` : " (it printed nothing)";
+  return text ? msg("harness:output.lines", { text }) : msg("harness:output.nothing");
+}
+
+/**
+ * "Next: workshops/01-lock/node/starter.ts:14: TODO(1) …" — the label in the verdict's language,
+ * then the place and the TODO's own words. The report finds it by the label, in any language.
+ */
+export function nextPointer(file: string, line: number, todo: string, lang?: Lang): string {
+  return t("harness:next.pointer", { file, line, todo }, lang);
 }

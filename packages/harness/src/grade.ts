@@ -1,5 +1,6 @@
 // Grade a whole cell: every scenario of its chapter, each in its own run, reported as it finishes.
 // The one grading path: the app (watch mode), `npm test`, verify and the mutants all come here.
+import { type Lang, language, msg, render } from "@workshop/i18n";
 import { type Cell, type Target, targetFile } from "./cells.ts";
 import { warmUp } from "./pool.ts";
 import { runScenario } from "./run-scenario.ts";
@@ -29,6 +30,8 @@ export interface GradeOptions {
   warm?: boolean;
   /** Scenario names to run first (watch mode: the ones that failed last time), then the rest in order. */
   first?: string[];
+  /** The language of the verdicts' messages (default: the current language, see @workshop/i18n). */
+  lang?: Lang;
 }
 
 /** The scenarios of a cell's chapter: name, title and deadline, without running anything. */
@@ -47,6 +50,7 @@ export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
   const first = opts.first ?? [];
   const order = [...scenarios.keys()].sort((a, b) => rank(first, scenarios[a]!.name) - rank(first, scenarios[b]!.name) || a - b);
   const seed = opts.seed === false ? undefined : (opts.seed ?? Math.floor(Math.random() * 2 ** 31));
+  const lang = opts.lang ?? language();
   const verdicts: Verdict[] = new Array(scenarios.length);
   const stopOthers = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stopOthers.signal]) : stopOthers.signal;
@@ -57,8 +61,8 @@ export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
     while (!stop && !hopeless && !opts.signal?.aborted && next < scenarios.length) {
       const index = order[next++]!;
       const scenario = scenarios[index]!;
-      let verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal, seed, warm: opts.warm });
-      if (hopeless && verdict !== hopeless && !opts.signal?.aborted) verdict = notRun(verdict, hopeless);
+      let verdict = await runScenario({ cell: opts.cell, target: opts.target, scenario, signal, seed, warm: opts.warm, lang });
+      if (hopeless && verdict !== hopeless && !opts.signal?.aborted) verdict = notRun(verdict, hopeless, lang);
       verdicts[index] = verdict;
       opts.onVerdict?.(verdict, index);
       if (!hopeless && HOPELESS.includes(verdict.status) && !opts.signal?.aborted) {
@@ -73,7 +77,7 @@ export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
     for (const [index, scenario] of scenarios.entries()) {
       if (verdicts[index]) continue;
       const base = { cell: opts.cell.id, file: hopeless.file, scenario: scenario.name, title: scenario.title, seed };
-      verdicts[index] = notRun({ ...base, status: "notrun", durationMs: 0, workers: [], output: [], runtimeOutput: "", events: [] }, hopeless);
+      verdicts[index] = notRun({ ...base, status: "notrun", durationMs: 0, workers: [], output: [], runtimeOutput: "", events: [] }, hopeless, lang);
       opts.onVerdict?.(verdicts[index], index);
     }
   }
@@ -90,7 +94,8 @@ function targetOf(opts: GradeOptions): string {
   return typeof opts.target === "string" ? targetFile(opts.cell, opts.target) : opts.target.file;
 }
 
-function notRun(v: Verdict, because: Verdict): Verdict {
-  const why = because.status === "loading" ? "the file never finished loading" : "the file could not run";
-  return { ...v, status: "notrun", message: `not run: ${why} (see "${because.title}")`, durationMs: 0 };
+/** Not run, and why (the status says "not run"): "the file could not run (see "…")". */
+function notRun(v: Verdict, because: Verdict, lang: Lang): Verdict {
+  const text = msg(because.status === "loading" ? "harness:notRun.neverLoaded" : "harness:notRun.couldNotRun", { title: because.title });
+  return { ...v, status: "notrun", message: render(text, lang), text, durationMs: 0 };
 }

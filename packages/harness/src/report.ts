@@ -6,11 +6,13 @@
 // terminal concerns: colours (a Paint) and a width.
 import { readFileSync } from "node:fs";
 import { isAbsolute, join } from "node:path";
+import { LANGUAGES, type Lang, t } from "@workshop/i18n";
 import { REPO } from "./cells.ts";
+import { nextPointer } from "./compose.ts";
 import { BUDGET, Budget, clipLines, summarisePayloads } from "./report/budget.ts";
 import { passes } from "./report/passes.ts";
 import { clipped, report, STATUS, summary } from "./report/strings.ts";
-import { fitLine, wrap } from "./report/wrap.ts";
+import { displayWidth, fitLine, wrap } from "./report/wrap.ts";
 import type { TypeProblem } from "./typecheck.ts";
 import type { Status, Verdict, WorkerReport } from "./verdict.ts";
 
@@ -18,7 +20,7 @@ export { BUDGET, Budget, clipLines, summarisePayloads } from "./report/budget.ts
 export { everyScenarioPasses, passes } from "./report/passes.ts";
 export { STATUS } from "./report/strings.ts";
 export { startTypeCheck } from "./report/types.ts";
-export { fitLine, wrap } from "./report/wrap.ts";
+export { displayWidth, fitLine, wrap } from "./report/wrap.ts";
 export { type GradeRecord, jsonReport, junitReport, type RecordedCell, records } from "./reporters/records.ts";
 
 export interface Paint {
@@ -66,7 +68,7 @@ export function scenarioLine(v: Verdict, style?: Style): string {
   const colour = colourOf(v.status, paint);
   const note =
     v.status === "skipped" || v.status === "notrun"
-      ? `${s.words}: ${(v.message ?? "").replace(/^not run: /, "")}`.trim()
+      ? `${s.words}: ${v.message ?? ""}`.trim()
       : v.status === "pass" || v.status === "fail"
         ? v.status === "pass" && v.accidental
           ? report.accidental
@@ -80,11 +82,12 @@ export function scenarioLine(v: Verdict, style?: Style): string {
   if (note) {
     // Status words after a dash, then the time; both wrap under the title when they do not fit.
     const tail = `— ${note} ${time}`;
-    if (lines.at(-1)!.length + 1 + tail.length <= width) lines[lines.length - 1] += ` ${v.status === "pass" ? paint.dim(tail) : paint.bold(colour(tail))}`;
+    if (displayWidth(lines.at(-1)!) + 1 + displayWidth(tail) <= width)
+      lines[lines.length - 1] += ` ${v.status === "pass" ? paint.dim(tail) : paint.bold(colour(tail))}`;
     else lines.push(...wrap(tail, width, "    ").map((l) => (v.status === "pass" ? paint.dim(l) : colour(l))));
     return lines.join("\n");
   }
-  if (lines.at(-1)!.length + 1 + time.length <= width) lines[lines.length - 1] += ` ${paint.dim(time)}`;
+  if (displayWidth(lines.at(-1)!) + 1 + time.length <= width) lines[lines.length - 1] += ` ${paint.dim(time)}`;
   else lines.push(`    ${paint.dim(time)}`);
   return lines.join("\n");
 }
@@ -103,7 +106,7 @@ export function summaryLine(verdicts: Verdict[], total: number, style?: Style, m
 export function rule(title: string, style?: Style): string {
   const { paint, width } = resolve(style);
   const fitted = fitLine(title, width - 6);
-  return paint.dim(title ? `── ${fitted} ${"─".repeat(Math.max(0, width - fitted.length - 4))}` : "─".repeat(width));
+  return paint.dim(title ? `── ${fitted} ${"─".repeat(Math.max(0, width - displayWidth(fitted) - 4))}` : "─".repeat(width));
 }
 
 const MESSAGE_LINES = 40;
@@ -125,7 +128,7 @@ export function failureDetails(v: Verdict, style?: Style, budget: Budget = new B
   const add = (lines: string[], reserve = 0) => out.push(...budget.fit(lines, reserve));
   const s = STATUS[v.status];
 
-  add([rule(`${report.firstFailure}: ${v.title}`, style)]);
+  add([rule(report.firstFailure(v.title), style)]);
   if (v.status !== "fail") add([`  ${paint.bold(colourOf(v.status, paint)(`${s.mark} ${s.words}`))}`]);
   const { body, next } = splitNext(v.message ?? "");
   const message = clipLines(wrap(summarisePayloads(body), width, "  "), MESSAGE_LINES, (n) => paint.dim(`  ${clipped.lines(n)}`));
@@ -138,11 +141,11 @@ export function failureDetails(v: Verdict, style?: Style, budget: Budget = new B
 
   const workers = v.workers.filter((w) => w.id !== "main" && (w.last.length || w.waiting || (w.exitCode ?? 0) !== 0));
   // A deadlock's message already lists every process and what it was waiting in.
-  const listed = v.status === "deadlock" && /what each process was doing/i.test(v.message ?? "");
+  const listed = v.status === "deadlock" && v.text?.key === "harness:deadlock.suspected";
   if (workers.length && !listed) {
     const rows = workers.slice(0, WORKERS_SHOWN).map((w) => workerLine(w, style));
     if (workers.length > WORKERS_SHOWN) rows.push(paint.dim(`    ${clipped.processes(workers.length - WORKERS_SHOWN)}`));
-    add(["", paint.dim(`  ${report.workers}:`), ...rows]);
+    add(["", paint.dim(`  ${report.workers}`), ...rows]);
   }
 
   const printed = learnerOutput(v, st);
@@ -155,9 +158,23 @@ export function failureDetails(v: Verdict, style?: Style, budget: Budget = new B
   return out;
 }
 
+const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+/**
+ * The Next: pointer of a language as a pattern — "Next: {{file}}:{{line}}: {{todo}}" → its three
+ * parts — and how it begins. A verdict is in the grading's language, not necessarily the report's.
+ */
+function pointerPattern(lang: Lang): { re: RegExp; start: string } {
+  const sample = escapeRegExp(t("harness:next.pointer", { file: "\u0001", line: "\u0002", todo: "\u0003" }, lang));
+  return {
+    re: new RegExp(`^${sample.replace("\u0001", "(\\S+?)").replace("\u0002", "(\\d+)").replace("\u0003", "(.*)")}$`, "s"),
+    start: sample.slice(0, sample.indexOf("\u0001")),
+  };
+}
+
 /** The teaching message without its Next: paragraph, and that paragraph (compose.ts adds it last). */
 function splitNext(message: string): { body: string; next?: string } {
-  const at = message.search(/(^|\n)Next: /);
+  const at = message.search(new RegExp(`(^|\n)(${LANGUAGES.map((lang) => pointerPattern(lang).start).join("|")})`));
   if (at < 0) return { body: message };
   const start = message[at] === "\n" ? at + 1 : at;
   return { body: message.slice(0, start).replace(/\s+$/, ""), next: message.slice(start).trim() };
@@ -165,12 +182,16 @@ function splitNext(message: string): { body: string; next?: string } {
 
 /**
  * "Next: workshops/03-queue/node/starter.ts:57: // TODO(4): … no item will" → the TODO's whole
- * sentence: the comment lines that continue it in the file are read and joined on.
+ * sentence: the comment lines that continue it in the file are read and joined on. The lines after
+ * the pointer (how many TODOs are left) stay as they are.
  */
 export function completeNext(next: string): string {
-  const m = next.match(/^Next: (\S+?):(\d+): (.*?)(\s+\(\d+ numbered TODOs[^)]*\))?$/s);
-  if (!m) return next;
-  const [, file, line, text, left = ""] = m as unknown as [string, string, string, string, string | undefined];
+  const [pointer = "", ...after] = next.split("\n");
+  const found = LANGUAGES.map((lang) => ({ lang, m: pointer.match(pointerPattern(lang).re) })).find((x) => x.m);
+  if (!found?.m) return next;
+  const [, file, line, todo] = found.m as unknown as [string, string, string, string];
+  // An older verdict kept "(6 numbered TODOs are still …)" on the pointer's line: it stays after.
+  const [, text = todo, inline = ""] = todo.match(/^(.*?)(\s+[(（]\d+ [^)）]*[)）])$/s) ?? [];
   if (endsSentence(text)) return next;
   let source: string[];
   try {
@@ -184,7 +205,7 @@ export function completeNext(next: string): string {
     if (!more?.[1] || /\bTODO\b/.test(more[1])) break;
     whole += ` ${more[1].trim()}`;
   }
-  return `Next: ${file}:${line}: ${whole}${left}`;
+  return [nextPointer(file, Number(line), whole, found.lang) + inline, ...after].join("\n");
 }
 
 const endsSentence = (text: string) => /[.!?:)`]$/.test(text.trim());
@@ -199,7 +220,7 @@ const LAST_SHOWN = 3;
 export function workerLine(w: WorkerReport, style?: Style): string {
   const { paint, width } = resolve(style);
   const waiting = w.waiting ? waitingText(w.waiting) : undefined;
-  const ended = w.exitCode === null ? (waiting ? undefined : "running") : `exit ${w.exitCode}`;
+  const ended = w.exitCode === null ? (waiting ? undefined : report.running) : report.exit(w.exitCode);
   const tail = w.last.slice(-LAST_SHOWN).map(summarisePayloads).join(", ");
   const calls = tail ? `${w.last.length > LAST_SHOWN ? "… " : ""}${tail}` : "—";
   const parts = [`    ${w.id}${w.name !== w.id ? ` ${w.name}` : ""}`, waiting, ended, calls].filter(Boolean);
@@ -213,7 +234,7 @@ export function workerLine(w: WorkerReport, style?: Style): string {
 /** The harness's "acquire (for 1.2 s)" or "acquire, waiting since 9.8 s" → "waiting in acquire for 9.8 s". */
 export function waitingText(raw: string): string {
   const m = raw.match(/^(.*?)(?:,\s*waiting since\s+|\s*\(for\s+)([\d.,]+\s*(?:ms|s|min))\)?$/);
-  return m ? `waiting in ${m[1]} for ${m[2]}` : `waiting in ${raw}`;
+  return m ? report.waitingFor(m[1]!, m[2]!) : report.waiting(raw);
 }
 
 function learnerOutput(v: Verdict, { paint, width }: Resolved): string[] {
@@ -348,12 +369,23 @@ export function tallyLine(t: Tally, style?: Style): string {
   const { paint, width } = resolve(style);
   const ok = t.passed === t.runs;
   const counts = Object.entries(t.other)
-    .map(([status, n]) => `${n} ${STATUS[status as Status].words}`)
+    .map(([status, n]) => report.outcome(n ?? 0, status as Status))
     .join(", ");
-  const tail = `— ${report.repeated(t.passed, t.runs)}${counts ? ` ${report.otherOutcomes(counts)}` : ""}`;
+  const head = `— ${report.repeated(t.passed, t.runs)}`;
+  const tail = `${head}${counts ? ` ${report.otherOutcomes(counts)}` : ""}`;
   const lines = wrap(`${summarisePayloads(t.title)} ${tail}`, width, "    ");
   lines[0] = `  ${ok ? paint.green("✓") : paint.red("✗")} ${lines[0]!.trimStart()}`;
-  return ok ? lines.join("\n") : lines.map((l) => (l.includes("passed ") ? l.replace(/— passed .*/, (m) => paint.bold(paint.red(m))) : l)).join("\n");
+  if (ok) return lines.join("\n");
+  // From "— passed 19/20" on, in bold red (the tail may wrap onto lines of its own).
+  let painting = false;
+  return lines
+    .map((l) => {
+      const at = painting ? l.search(/\S/) : l.indexOf(head);
+      if (at < 0) return l;
+      painting = true;
+      return l.slice(0, at) + paint.bold(paint.red(l.slice(at)));
+    })
+    .join("\n");
 }
 
 export function runLine(n: number, runs: number, verdicts: Verdict[], total: number, style?: Style): string {

@@ -4,6 +4,7 @@
 // its group and every process carrying its marker are killed after every run.
 import { existsSync, readFileSync, rmSync } from "node:fs";
 import { join } from "node:path";
+import { type Lang, language, type Message, msg, render } from "@workshop/i18n";
 import type { JournalLine } from "@workshop/process/journal";
 import { accidentalPasses, type Cell, type Target, targetFile } from "./cells.ts";
 import { composeVerdict, type Stop } from "./compose.ts";
@@ -37,6 +38,8 @@ export interface RunOptions {
   /** Use a warm runner if one is ready (pool.ts); otherwise launch one now. */
   warm?: boolean;
   signal?: AbortSignal;
+  /** The language of the verdict's message (default: the current language, see @workshop/i18n). */
+  lang?: Lang;
 }
 
 export async function runScenario(opts: RunOptions): Promise<Verdict> {
@@ -44,9 +47,11 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
   const scenarioFile = opts.scenarioFile ?? cell.scenarioFile;
   const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title, seed: opts.seed };
+  const lang = opts.lang ?? language();
+  const said = (text: Message) => ({ message: render(text, lang), text });
   if (scenario.runtimes && !scenario.runtimes.includes(cell.runtime)) {
-    const why = `not graded on ${cell.runtime}: this mechanism cannot have the property (the lesson says why)`;
-    return { ...base, status: "skipped", message: why, durationMs: 0, workers: [], output: [], runtimeOutput: "", events: [] };
+    const why = said(msg("harness:skipped.runtime", { runtime: cell.runtime }));
+    return { ...base, status: "skipped", ...why, durationMs: 0, workers: [], output: [], runtimeOutput: "", events: [] };
   }
   const deadlineMs = (scenario.deadlineMs ?? 10_000) * SCALE;
   const quietMs = (scenario.quietMs ?? QUIET_MS) * SCALE;
@@ -61,7 +66,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
     return {
       ...base,
       status: missing ? "skipped" : "error",
-      message: missing ? `not graded on this machine: ${(err as Error).message}` : `could not start a server this chapter needs: ${(err as Error)?.message}`,
+      ...said(msg(missing ? "harness:skipped.service" : "harness:service.couldNotStart", { why: (err as Error)?.message })),
       durationMs: 0,
       workers: [],
       output: [],
@@ -77,7 +82,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
     } catch (err) {
       // esbuild could not even parse the file: say where, like a compiler would.
       if (launched.run) endRun(launched.run);
-      return composeVerdict({ ...base, runDir, result: buildError(err), durationMs: 0, runtimeOutput: "", journal: [] });
+      return composeVerdict({ ...base, runDir, result: buildError(err), durationMs: 0, runtimeOutput: "", journal: [], lang });
     }
     const buildMs = performance.now() - buildStarted;
     const spawnedAt = Date.now();
@@ -96,6 +101,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
       journal: readJournal(join(runDir, "journal.jsonl")),
       peakRss: run.peakRss,
       clock: { buildMs, spawnedAt, closedAt },
+      lang,
     });
     if (verdict.timing) noteChildren(cell, scenarioFile, scenario.name, verdict.timing.children);
     if (verdict.status === "pass" && opts.target === "starter" && accidentalPasses(cell).includes(scenario.name)) verdict.accidental = true;
@@ -165,7 +171,8 @@ function buildError(err: unknown): RunnerResult {
   const errors = (err as { errors?: { text: string; location?: { file: string; line: number; column: number } | null }[] }).errors;
   if (errors?.length) {
     const lines = errors.map((e) => (e.location ? `${e.location.file}:${e.location.line}:${e.location.column}: ${e.text}` : e.text));
-    return { status: "error", message: `the file does not compile:\n${lines.join("\n")}`, stack: lines[0] };
+    const text = msg("harness:build.doesNotCompile", { errors: lines.join("\n") });
+    return { status: "error", message: render(text, "en"), text, stack: lines[0] };
   }
   return { status: "error", message: err instanceof Error ? err.message : String(err) };
 }

@@ -6,6 +6,7 @@
 // The result goes to <run dir>/result.json — never stdout, which belongs to the learner's code.
 import { writeFileSync } from "node:fs";
 import process from "node:process";
+import { encodeMessage, type Message, msg } from "@workshop/i18n/message";
 import { liveProcesses, prestart, type Runtime } from "@workshop/process";
 import { describeThrown, realExit, watchCrashes, watchExits } from "@workshop/process/faults";
 import { captureConsole, closeJournal, now, openJournal, perturbWith, write } from "@workshop/process/journal";
@@ -38,23 +39,30 @@ async function main(scenarioName: string, cellModule: string): Promise<RunnerRes
   try {
     cell = await import(cellModule);
   } catch (err) {
-    return { status: "error", message: `could not load ${shortPath(cellModule)}: ${describe(err)}`, stack: stackOf(err) };
+    return taught("error", msg("harness:runner.couldNotLoad", { file: shortPath(cellModule), error: describe(err) }), stackOf(err));
   }
   write({ k: "ev", t: now(), w: "main", op: LOADING_OP, ph: "end", out: "ok" });
   const { scenarios } = await scenarioLoaded;
   const scenario = scenarios.find((s) => s.name === scenarioName);
-  if (!scenario) return { status: "error", message: `no scenario named "${scenarioName}" in ${shortPath(scenarioModule)}` };
+  if (!scenario) return taught("error", msg("harness:runner.noScenario", { name: scenarioName, file: shortPath(scenarioModule) }));
   try {
     const data = await scenario.run(makeContext(cell, runtime, scenarioModule, journalFile));
     return { status: "pass", data };
   } catch (err) {
-    if (err instanceof Failure) return { status: "fail", message: err.message, stack: err.stack };
-    if (err instanceof Crashed) return { status: "crash", message: err.message, stack: String(err.cause ?? err.stack) };
-    if (err instanceof Exited) return { status: "exited", message: err.message, stack: err.stack };
+    if (err instanceof Failure) return { status: "fail", message: err.message, text: err.text, stack: err.stack };
+    if (err instanceof Crashed) return { status: "crash", message: err.message, text: err.text, stack: String(err.cause ?? err.stack) };
+    if (err instanceof Exited) return { status: "exited", message: err.message, text: err.text, stack: err.stack };
     // The learner's code threw in the top process (the scenario calls it directly).
-    return { status: "crash", message: `main crashed: ${describe(err)}`, stack: stackOf(err) };
+    return mainCrashed(describe(err), stackOf(err));
   }
 }
+
+/** A result whose message is keyed: `text` for the harness to render, its encoded form as `message`. */
+function taught(status: RunnerResult["status"], text: Message, stack?: string): RunnerResult {
+  return { status, message: encodeMessage(text), text, stack };
+}
+
+const mainCrashed = (error: string, stack: string | undefined) => taught("crash", msg("harness:runner.mainCrashed", { error }), stack);
 
 /** Bun reports parse errors as an AggregateError of messages with a `position`: list them all. */
 type Positioned = { message?: string; position?: { file: string; line: number; column: number } | null };
@@ -100,7 +108,7 @@ function finish(result: RunnerResult): never {
 openJournal(journalFile, process.pid);
 captureConsole();
 watchExits(); // process.exit in the code under test is recorded: "exited early", not "no result"
-watchCrashes((message, stack) => finish({ status: "crash", message: `main crashed: ${message}`, stack }));
+watchCrashes((message, stack) => finish(mainCrashed(message, stack)));
 
 // Deno and Bun end a program whose only promise can never settle ("top-level await never
 // resolved"). Keep the loop alive instead, so a stuck scenario is reported by the harness's stall
@@ -112,8 +120,6 @@ scenarioLoaded.catch(() => {}); // main() reports it
 if (Number(children) > 0) prestart(Number(children), scenarioModule);
 const go = await readGo();
 if (go.seed !== null) perturbWith(go.seed, "main");
-const result = await main(go.scenario, go.cell).catch(
-  (err): RunnerResult => ({ status: "crash", message: `main crashed: ${describe(err)}`, stack: stackOf(err) }),
-);
+const result = await main(go.scenario, go.cell).catch((err): RunnerResult => mainCrashed(describe(err), stackOf(err)));
 clearInterval(keepAlive);
 finish(result);

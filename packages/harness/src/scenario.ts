@@ -3,6 +3,7 @@
 
 import { readFileSync } from "node:fs";
 import process from "node:process";
+import { decodeMessage, encodeMessage, isKey, type Message, msg } from "@workshop/i18n/message";
 import { mark, Process, type ProcessLike, type Runtime } from "@workshop/process";
 import { type JournalLine, journalPath } from "@workshop/process/journal";
 
@@ -36,24 +37,47 @@ export interface Scenario<Cell> {
   run(ctx: ScenarioContext<Cell>): Promise<unknown>;
 }
 
+export { type Message, msg };
+
+/**
+ * An Error whose message a learner reads: a catalogue key and params (`text`), carried as its
+ * encoded form in `message` (the only part that crosses a process boundary), or plain text.
+ */
+class Taught extends Error {
+  /** The message as data; undefined for plain text. */
+  readonly text?: Message;
+  constructor(what: string | Message, options?: ErrorOptions) {
+    super(typeof what === "string" ? what : encodeMessage(what), options);
+    if (typeof what !== "string") this.text = what;
+  }
+}
+
 /** A failed expectation: its message is the verdict a learner reads, so make it teach. */
-export class Failure extends Error {
+export class Failure extends Taught {
   override name = "Failure";
 }
 
-export function fail(message: string): never {
+/**
+ * A property did not hold: `fail("lock:counter.lostUpdates", { expected, got })` — a key of the
+ * chapter's catalogue (packages/i18n/locales/<lang>/<topic>.json) and its named params, rendered in
+ * the learner's language by the harness. A param may be a message itself: `msg(key, params)`.
+ * (`fail("a plain sentence")` still works while the chapters are converted; it is never translated.)
+ */
+export function fail(message: string | Message, params?: Record<string, unknown>): never {
+  const what = typeof message !== "string" ? message : params !== undefined || isKey(message) ? msg(message, params) : message;
   // The moment a property broke, for the timeline (the verdict's words say what broke).
-  mark("broke", message.split("\n")[0]!.slice(0, 200));
-  throw new Failure(message);
+  const text = typeof what === "string" ? what.split("\n")[0]!.slice(0, 200) : encodeMessage(what);
+  mark("broke", text.length <= 1_000 ? text : (what as Message).key);
+  throw new Failure(what);
 }
 
 /** A process's code threw (or rejected) where nobody expected it: the verdict is "crash". */
-export class Crashed extends Error {
+export class Crashed extends Taught {
   override name = "Crashed";
 }
 
 /** A process ended (process.exit, Deno.exit, a kill) before its function returned: "exited". */
-export class Exited extends Error {
+export class Exited extends Taught {
   override name = "Exited";
 }
 
@@ -81,9 +105,9 @@ export function makeContext<Cell>(cell: Cell, runtime: Runtime, scenarioModule: 
  * Join every process within the time, then `expectFinished`: a worker that hangs fails the
  * scenario; one that crashed, failed a check or exited early says so, with where.
  */
-export async function joinAll(procs: ProcessLike[], timeoutMs: number, doing = "finish"): Promise<void> {
+export async function joinAll(procs: ProcessLike[], timeoutMs: number, doing: string | Message = msg("harness:join.finish")): Promise<void> {
   const late = await settle(procs, timeoutMs);
-  if (late) fail(`${late.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+  if (late) fail("harness:join.late", { who: late.name, doing, ms: timeoutMs });
   expectFinished(procs);
 }
 
@@ -109,18 +133,28 @@ export async function settle(procs: ProcessLike[], timeoutMs: number): Promise<P
 export function expectFinished(procs: ProcessLike[]): void {
   for (const p of procs) {
     if (p.finished) continue;
-    if (p.error?.name === "Failure") fail(p.error.message.replace(/^Failure: /, ""));
-    if (p.error) throw new Crashed(`${p.name} crashed: ${p.error.message}${whereSuffix(p.error.stack)}${inCall(p)}`, { cause: p.error.stack });
-    if (p.exitCode === null) fail(`${p.name} is still running`);
-    const how = p.exitCode < 0 ? `was killed (signal ${-p.exitCode})` : `exited with code ${p.exitCode}`;
-    throw new Exited(`${p.name} ${how} before its function returned${inCall(p)} — it did not finish its work`);
+    if (p.error?.name === "Failure") {
+      // The worker's own fail(): its message, keyed or plain, as it said it.
+      const said = p.error.message.replace(/^Failure: /, "");
+      fail(decodeMessage(said) ?? said);
+    }
+    if (p.error) {
+      const where = whereInWorkshop(p.error.stack);
+      throw new Crashed(
+        msg("harness:worker.crashed", { who: p.name, error: p.error.message, at: where ? msg("harness:worker.at", { where }) : "", inCall: inCall(p) }),
+        { cause: p.error.stack },
+      );
+    }
+    if (p.exitCode === null) fail("harness:worker.stillRunning", { who: p.name });
+    const how = p.exitCode < 0 ? msg("harness:worker.killed", { signal: -p.exitCode }) : msg("harness:worker.exitCode", { code: p.exitCode });
+    throw new Exited(msg("harness:worker.exited", { who: p.name, how, inCall: inCall(p) }));
   }
 }
 
-/** " while in recv #17" — the call the process was inside when it ended, from the journal. */
-function inCall(p: ProcessLike): string {
+/** ", while in recv #17" — the call the process was inside when it ended, from the journal. */
+function inCall(p: ProcessLike): Message | "" {
   const open = openCalls(p.id);
-  return open.length ? ` while in ${open.at(-1)}` : "";
+  return open.length ? msg("harness:worker.whileIn", { call: open.at(-1) }) : "";
 }
 
 /** The calls a process began and never ended, oldest first (read from the run journal). */
@@ -147,11 +181,17 @@ export function openCalls(worker: string): string[] {
  * reads as a fail ("createLock() resolved to undefined"), not as a TypeError from the grader.
  */
 export function expectShape<T>(value: T, what: string, methods: string[]): T {
-  const kind = value === null ? "null" : Array.isArray(value) ? "an array" : typeof value;
-  if (value === null || (typeof value !== "object" && typeof value !== "function"))
-    fail(`${what} resolved to ${kind === "undefined" ? "undefined" : `${kind} ${String(value)}`}: it must resolve to an object with ${methods.join(", ")}`);
+  if (value === null || (typeof value !== "object" && typeof value !== "function")) {
+    const got =
+      value === undefined
+        ? msg("harness:shape.undefined")
+        : value === null
+          ? msg("harness:shape.null")
+          : msg("harness:shape.value", { type: typeof value, value: String(value) });
+    fail("harness:shape.notObject", { what, got, methods: methods.join(", ") });
+  }
   const missing = methods.filter((m) => typeof (value as Record<string, unknown>)[m] !== "function");
-  if (missing.length) fail(`${what} resolved to an object without ${missing.map((m) => `${m}()`).join(", ")}: the grader calls them`);
+  if (missing.length) fail("harness:shape.missing", { what, missing: missing.map((m) => `${m}()`).join(", ") });
   return value;
 }
 
@@ -172,10 +212,10 @@ export function slack(ms: number): number {
   return ms * scale;
 }
 
-/** " (at workshops/01-lock/node/starter.ts:14:11)" — the first frame in a chapter's file. */
-export function whereSuffix(stack: string | undefined): string {
+/** The first frame in a chapter's file, as a message param: " (at workshops/01-lock/node/starter.ts:14:11)", or "". */
+export function whereSuffix(stack: string | undefined): Message | "" {
   const where = whereInWorkshop(stack);
-  return where ? ` (at ${where})` : "";
+  return where ? msg("harness:worker.at", { where }) : "";
 }
 
 export function whereInWorkshop(stack: string | undefined): string | undefined {

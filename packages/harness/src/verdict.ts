@@ -1,4 +1,5 @@
 // The verdict of one scenario run: JSON, so the test runner, the app and CI all read the same thing.
+import type { Message } from "@workshop/i18n/message";
 import type { JournalLine } from "@workshop/process/journal";
 
 /**
@@ -42,8 +43,13 @@ export interface Verdict {
   scenario: string;
   title: string;
   status: Status;
-  /** The teaching message: what went wrong and what it usually means. */
+  /** The teaching message: what went wrong and what it usually means (in the grading's language). */
   message?: string;
+  /**
+   * The same message as data — a catalogue key and its params (@workshop/i18n) — so a view can
+   * render it again, in another language. The Next: pointer to a TODO is not part of it.
+   */
+  text?: Message;
   /** file:line in the learner's file where the error came from, when known. */
   where?: string;
   /** The perturbation seed of this run (replay with `--seed`). */
@@ -91,7 +97,13 @@ export interface Go {
 /** What the runner inside the runtime writes; the harness adds the rest from the journal. */
 export interface RunnerResult {
   status: "pass" | "fail" | "error" | "crash" | "exited";
+  /**
+   * What went wrong as text: the runtime cannot translate, so for a keyed message this is only its
+   * encoded form (`lock:counter.lostUpdates {"expected":1000,"got":731}`); the harness renders `text`.
+   */
   message?: string;
+  /** The message as a catalogue key and params, rendered in Node in the grading's language. */
+  text?: Message;
   data?: unknown;
   stack?: string;
 }

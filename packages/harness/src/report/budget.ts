@@ -9,24 +9,26 @@ export const BUDGET = { lines: 200, bytes: 32 * 1024 } as const;
 
 /** A quoted string longer than this is a payload, not a word of the message. */
 const LONG_QUOTE = 80;
-/** An unbroken run of characters longer than this is a payload too (hex, base64, a repeated char). */
+/**
+ * An unbroken run of characters longer than this is a payload too (hex, base64, a repeated char).
+ * Chinese, Japanese and Korean text runs on without spaces: their characters never count.
+ */
 const LONG_RUN = 160;
+const RUN = new RegExp(`[^\\s\\u2E80-\\u9FFF\\uAC00-\\uD7AF\\uF900-\\uFAFF\\uFE30-\\uFE4F\\uFF00-\\uFFEF]{${LONG_RUN + 1},}`, "g");
 /** What is left of a payload, so the learner can still recognise it. */
 const PREVIEW = 24;
 /** No paragraph, once payloads are summarised, is longer than this. */
 const LONG_PARAGRAPH = 2_000;
 
-const count = (n: number) => n.toLocaleString("en-US");
-
 /** Replace payloads in a message or an output line by a short description of them. */
 export function summarisePayloads(text: string): string {
   const quoted = text.replace(/(["`])((?:(?!\1)[^\\\n]|\\.){81,}?)\1/g, (whole, quote: string, body: string) =>
-    body.length <= LONG_QUOTE ? whole : `${quote}${body.slice(0, PREVIEW)}…${quote} (${clipped.string(count(body.length))})`,
+    body.length <= LONG_QUOTE ? whole : `${quote}${body.slice(0, PREVIEW)}…${quote} (${clipped.string(body.length)})`,
   );
-  const runs = quoted.replace(new RegExp(`\\S{${LONG_RUN + 1},}`, "g"), (run) => `${run.slice(0, PREVIEW)}… (${clipped.run(count(run.length))})`);
+  const runs = quoted.replace(RUN, (run) => `${run.slice(0, PREVIEW)}… (${clipped.run(run.length)})`);
   return runs
     .split("\n")
-    .map((p) => (p.length <= LONG_PARAGRAPH ? p : `${p.slice(0, LONG_PARAGRAPH)}… (${clipped.chars(count(p.length - LONG_PARAGRAPH))})`))
+    .map((p) => (p.length <= LONG_PARAGRAPH ? p : `${p.slice(0, LONG_PARAGRAPH)}… (${clipped.chars(p.length - LONG_PARAGRAPH)})`))
     .join("\n");
 }
 

@@ -3,6 +3,7 @@
 // go: the cell in front streams its scenario lines, the cells behind it are held until it is done.
 // A cell's type check starts with its grading and is reported when it comes.
 import { existsSync } from "node:fs";
+import type { Lang } from "@workshop/i18n";
 import { type Cell, repoPath, type Target, targetFile } from "../cells.ts";
 import { gradeCell, scenariosOf } from "../grade.ts";
 import { type CellOutcome, CellReport, runLine, type Style } from "../report.ts";
@@ -26,6 +27,8 @@ export interface ManyOptions {
   /** Each cell's header line, e.g. "01-lock/node (starter)". */
   header?: (cell: Cell) => string;
   style?: Style;
+  /** The language of the verdicts (default: the current language). */
+  lang?: Lang;
   /** Where the human report goes, a chunk at a time, in workshop order. */
   write: (text: string) => void;
 }
@@ -57,7 +60,7 @@ async function gradeOne(cell: Cell, opts: ManyOptions, write: (text: string | un
   const file = targetFile(cell, opts.target);
   const rel = repoPath(file);
   const rep = new CellReport(opts.style);
-  write(rep.text(opts.header?.(cell) ?? `${cell.id} (${opts.target})`));
+  write(rep.text(opts.header?.(cell) ?? report.cellHeader(cell.id, opts.target)));
   const total = (await scenariosOf(cell)).length;
   const outcome: CellOutcome = { id: cell.id, chapter: cell.chapter, passed: 0, total, file: rel };
   if (!existsSync(file)) {
@@ -75,6 +78,7 @@ async function gradeOne(cell: Cell, opts: ManyOptions, write: (text: string | un
       concurrency: opts.cells.length === 1 ? 2 : 1,
       onVerdict: (v) => repeat === 1 && write(rep.scenario(v)),
       seed: opts.seed,
+      lang: opts.lang,
     });
     runs.push(verdicts);
     if (repeat > 1) write(rep.note(runLine(n, repeat, verdicts, total, opts.style)));

@@ -1,65 +1,108 @@
-// Every sentence of a verdict report, in one place (a translation touches this file). Functions
-// where a sentence carries values; no colours here: report.ts paints.
+// Every sentence of a verdict report, by name: a thin layer over the catalogues of @workshop/i18n
+// (packages/i18n/locales/<lang>/report.json), read in the current language each time it is asked
+// for. Functions where a sentence carries values; no colours here: report.ts paints.
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import { language, t } from "@workshop/i18n";
+import { REPO } from "../cells.ts";
 import type { Status } from "../verdict.ts";
 
-/** Each status has its own mark and words; the colour says how bad, the words say what happened. */
-export const STATUS: Record<Status, { mark: string; words: string; colour: "green" | "red" | "yellow" | "dim" }> = {
-  pass: { mark: "✓", words: "passed", colour: "green" },
-  fail: { mark: "✗", words: "failed", colour: "red" },
-  deadlock: { mark: "⧗", words: "deadlock suspected", colour: "yellow" },
-  busy: { mark: "↻", words: "busy, not waiting: a loop that never yields", colour: "yellow" },
-  loading: { mark: "⋯", words: "never finished loading", colour: "red" },
-  crash: { mark: "↯", words: "crashed", colour: "red" },
-  exited: { mark: "⇥", words: "exited early", colour: "red" },
-  oom: { mark: "▲", words: "out of memory", colour: "red" },
-  error: { mark: "!", words: "could not run", colour: "red" },
-  skipped: { mark: "–", words: "skipped", colour: "dim" },
-  notrun: { mark: "·", words: "not run", colour: "dim" },
+type Colour = "green" | "red" | "yellow" | "dim";
+const MARKS: Record<Status, { mark: string; colour: Colour }> = {
+  pass: { mark: "✓", colour: "green" },
+  fail: { mark: "✗", colour: "red" },
+  deadlock: { mark: "⧗", colour: "yellow" },
+  busy: { mark: "↻", colour: "yellow" },
+  loading: { mark: "⋯", colour: "red" },
+  crash: { mark: "↯", colour: "red" },
+  exited: { mark: "⇥", colour: "red" },
+  oom: { mark: "▲", colour: "red" },
+  error: { mark: "!", colour: "red" },
+  skipped: { mark: "–", colour: "dim" },
+  notrun: { mark: "·", colour: "dim" },
 };
 
+/** Each status has its own mark and words; the colour says how bad, the words say what happened. */
+export const STATUS = Object.fromEntries(
+  Object.entries(MARKS).map(([status, s]) => [
+    status,
+    {
+      ...s,
+      get words() {
+        return t(`report:status.${status}`);
+      },
+    },
+  ]),
+) as Record<Status, { mark: string; words: string; colour: Colour }>;
+
 export const report = {
-  firstFailure: "What went wrong",
-  where: "at",
-  workers: "what each process was doing",
-  yourOutput: "your code printed (not the grader)",
-  runtimeOutput: "the runtime printed",
-  seed: (seed: number, replay: string) => `perturbation seed ${seed}: replay with ${replay}`,
-  accidental: "the untouched starter passes this too: it says little until your TODOs are done",
+  firstFailure: (title: string) => t("report:firstFailure", { title }),
+  get where() {
+    return t("report:where");
+  },
+  get workers() {
+    return t("report:workers");
+  },
+  get yourOutput() {
+    return t("report:yourOutput");
+  },
+  get runtimeOutput() {
+    return t("report:runtimeOutput");
+  },
+  get accidental() {
+    return t("report:accidental");
+  },
+  /** "01-lock/node (starter)": a cell's header (`cell` may come painted). */
+  cellHeader: (cell: string, target: string) => t("report:cellHeader", { cell, target: report.target(target) }),
+  /** "starter" or "solution", as a header says it. */
+  target: (target: string) => (target === "starter" || target === "solution" ? t(`report:target.${target}`) : target),
+  seed: (seed: number, replay: string) => t("report:seed", { seed, replay }),
   scenarioCount: (passed: number, total: number, skipped: number) =>
-    `${passed}/${total} scenarios pass${skipped ? ` (${skipped} of them skipped on this runtime)` : ""}`,
-  repeated: (passed: number, runs: number) => `passed ${passed}/${runs}`,
-  otherOutcomes: (counts: string) => `(${counts})`,
-  run: (n: number, runs: number, passed: number, total: number) => `run ${n}/${runs}: ${passed}/${total} scenarios pass`,
-  typeErrorsTitle: (file: string, n: number) => `${file} has ${n} type error${n === 1 ? "" : "s"}`,
-  solvedButTypes: (file: string, n: number) =>
-    `all scenarios pass, but ${file} has ${n} type error${n === 1 ? "" : "s"}: fix ${n === 1 ? "it" : "them"} and the cell is solved`,
-  typeCheckFailed: (why: string) => `the type check could not run: ${why}`,
-  missingStarter: (file: string, cell: string) =>
-    `${file} does not exist, so there is nothing to grade: \`npm start -- reset ${cell}\` puts back the starter as shipped.`,
-} as const;
+    t("report:scenarioCount", { passed, total, skipped: skipped ? t("report:skippedOfThem", { count: skipped }) : "" }),
+  repeated: (passed: number, runs: number) => t("report:repeated", { passed, runs }),
+  otherOutcomes: (counts: string) => t("report:otherOutcomes", { counts }),
+  /** "1 deadlock suspected": how many runs ended with a status. */
+  outcome: (count: number, status: Status) => t("report:outcome", { count, words: STATUS[status].words }),
+  run: (n: number, runs: number, passed: number, total: number) => t("report:run", { n, runs, passed, total }),
+  typeErrorsTitle: (file: string, count: number) => t("report:typeErrorsTitle", { file, count }),
+  solvedButTypes: (file: string, count: number) => t("report:solvedButTypes", { file, count }),
+  typeCheckFailed: (why: string) => t("report:typeCheckFailed", { why }),
+  missingStarter: (file: string, cell: string) => t("report:missingStarter", { file, cell }),
+  waitingFor: (call: string, duration: string) => t("report:waitingFor", { call, duration }),
+  waiting: (call: string) => t("report:waiting", { call }),
+  get running() {
+    return t("report:running");
+  },
+  exit: (code: number) => t("report:exit", { code }),
+};
 
 /** What the budget cut, and how much: the learner should know something is missing. */
 export const clipped = {
-  lines: (n: number) => `… ${n.toLocaleString("en-US")} more line${n === 1 ? "" : "s"}`,
-  string: (n: string) => `a ${n}-character string`,
-  run: (n: string) => `${n} characters in all`,
-  chars: (n: string) => `${n} more characters`,
-  processes: (n: number) => `… ${n} more process${n === 1 ? "" : "es"}`,
-  scenarios: (n: number) => `… ${n} more scenario line${n === 1 ? "" : "s"} not shown (this cell's report is full)`,
-  report: (lines: number) => `… the rest of this report was cut (${lines.toLocaleString("en-US")} more lines): it is kept to 200 lines per cell`,
+  lines: (count: number) => t("report:clipped.lines", { count }),
+  string: (count: number) => t("report:clipped.string", { count }),
+  run: (count: number) => t("report:clipped.run", { count }),
+  chars: (count: number) => t("report:clipped.chars", { count }),
+  processes: (count: number) => t("report:clipped.processes", { count }),
+  scenarios: (count: number) => t("report:clipped.scenarios", { count }),
+  report: (count: number, max: number) => t("report:clipped.report", { count, max }),
 };
+
+/** The lesson a learner reads in the current language: README.zh-CN.md once a chapter has one. */
+export function lessonFile(chapter: string): string {
+  const translated = `README.${language()}.md`;
+  return language() !== "en" && existsSync(join(REPO, "workshops", chapter, translated)) ? translated : "README.md";
+}
 
 /** The end of `npm test`: every cell graded, in workshop order, and where to go next. */
 export const summary = {
-  title: (solution: boolean) => (solution ? "Solutions, in workshop order:" : "Your cells, in workshop order:"),
+  title: (solution: boolean) => t(solution ? "report:summary.solutions" : "report:summary.starters"),
   row: (id: string, text: string) => `${id.padEnd(14)} ${text}`,
-  missing: "no starter.ts (reset it to get it back)",
-  typeErrors: (n: number) => `all scenarios pass, but ${n} type error${n === 1 ? "" : "s"} (see above)`,
-  begin: (id: string, chapter: string) =>
-    `Begin with ${id}: read workshops/${chapter}/README.md, edit workshops/${id}/starter.ts,\nthen \`npm test -- ${id}\` — or \`npm start -- ${id}\`, which re-grades on every save and has hints.`,
-  continue: (id: string, solved: number, total: number) =>
-    `${solved} of ${total} cells solved. Continue with ${id}: edit workshops/${id}/starter.ts, then \`npm test -- ${id}\`\n(or \`npm start -- ${id}\`, which re-grades on every save and has hints).`,
-  allSolved: (total: number, solution: boolean) =>
-    solution ? `Every solution passes (${total} cell${total === 1 ? "" : "s"}).` : `Every cell you graded is solved (${total} of ${total}). Well done!`,
-  closing: (passed: number, failed: number) => `scenarios: ${passed} passed, ${failed} failed`,
+  get missing() {
+    return t("report:summary.missing");
+  },
+  typeErrors: (count: number) => t("report:summary.typeErrors", { count }),
+  begin: (cell: string, chapter: string) => t("report:summary.begin", { cell, chapter, lesson: lessonFile(chapter) }),
+  continue: (cell: string, solved: number, total: number) => t("report:summary.continue", { cell, solved, total }),
+  allSolved: (count: number, solution: boolean) => t(solution ? "report:summary.allSolutions" : "report:summary.allSolved", { count }),
+  closing: (passed: number, failed: number) => t("report:summary.closing", { passed, failed }),
 };

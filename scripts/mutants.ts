@@ -37,7 +37,7 @@ export async function runMutant(cell: Cell, mutant: Mutant): Promise<MutantOutco
   cpSync(cell.dir, dir, { recursive: true });
   writeFileSync(join(dir, target), source.replace(mutant.find, mutant.replace));
   try {
-    const verdicts = await gradeCell({ cell, target: { file: join(dir, "solution.ts") } });
+    const verdicts = await gradeCell({ cell, target: { file: join(dir, "solution.ts") }, lang: "en" }); // expect words are English
     const verdict = verdicts.find((v) => v.status !== "pass" && v.status !== "skipped");
     if (!verdict) return { cell, mutant, outcome: "survived" };
     const text = `${verdict.status} ${verdict.message ?? ""}`.toLowerCase();

@@ -47,7 +47,7 @@ type Ctx = ScenarioContext<BrokerCell>;
 type Proc = ProcessLike;
 
 /** claimIdleMs in the redelivery scenario: short, so the test is quick. */
-const CLAIM_MS = 1_500;
+const CLAIM_MS = 1_000;
 const RACERS = 4;
 const RACE_BOUND = 2;
 const RACE_ROUNDS = 12;
@@ -89,13 +89,14 @@ export async function jobProducer(q: Queue<Job>, from: number, count: number, cl
  * Gets one job, processes it (its effect: a count in Redis) or not, then holds it: it never comes
  * back for the next one, so the job is never acknowledged. The parent kills it there.
  */
-export async function holder(q: BrokerQueue<Job>, processIt: boolean, effects: string): Promise<void> {
+export async function holder(q: BrokerQueue<Job>, processIds: string[], effects: string): Promise<void> {
   signalParent("ready");
   const job = (await traced(
     "get",
     () => q.get(),
     (j) => `got ${brief(j)}`,
   )) as Job;
+  const processIt = processIds.includes(job.id);
   if (processIt) await traced(`once ${job.id}`, () => q.once(job.id, () => effect(effects, job.id)));
   mark(`holding ${job.id}, ${processIt ? "processed" : "not processed yet"}`);
   signalParent("holding");
@@ -352,94 +353,54 @@ const own: Record<string, Scenario<BrokerCell>> = {
   },
   redelivery: {
     name: "redelivery",
-    title: `a consumer killed while it holds an item: after claimIdleMs (${CLAIM_MS} ms) another consumer gets it — at least once — and once(id) keeps it from being processed twice`,
+    title: `consumers killed while they hold an item: after claimIdleMs (${CLAIM_MS} ms) a consumer waiting in get() gets each — at least once — and once(id) keeps the one already processed from being processed twice`,
     deadlineMs: 25_000,
     async run({ cell, start }: Ctx) {
-      const q = await makeQueue<Job>(cell, { claimIdleMs: CLAIM_MS });
-      expectShape(q, `createQueue({ claimIdleMs: ${CLAIM_MS} })`, ["once"]);
-      const admin = await broker();
-      const keys = keysOf(nameOf(q));
-      const effects = `${keys.stream}:effects`;
-      // The survivors are up first, but get nothing until the holders are dead and the queue is closed.
-      const survivors: Proc[] = [];
-      for (let i = 0; i < 2; i++) survivors.push(await start("onceConsumer", [q, effects, true], `survivor-${i + 1}`));
-      for (const s of survivors) await waitOrFinish(s, "ready", 10_000, "start");
-      // holder-1 gets job-0 and processes it; holder-2 gets job-1 and has not processed it yet. Both are killed holding them.
-      const holders: Proc[] = [];
-      const heldSince = new Map<string, number>();
-      for (const [i, processIt] of [true, false].entries()) {
-        const h = await start("holder", [q, processIt, effects], `holder-${i + 1}`);
-        await waitOrFinish(h, "ready", 10_000, "start");
-        await q.put({ id: `job-${i}`, n: i });
-        await waitOrFinish(h, "holding", 10_000, `get job-${i}${processIt ? " and process it" : ""}`);
-        holders.push(h);
-      }
-      const heldAt = performance.now();
-      for (const job of ["job-0", "job-1"]) heldSince.set(job, heldAt - (await idleMs(admin, q, job))); // by the broker's clock
-      for (const h of holders) h.kill();
-      for (const h of holders) await h.join({ timeoutMs: 5_000 });
-      for (const n of range(2, 10)) await q.put({ id: `job-${n}`, n });
-      await q.close(); // drained means more than an empty stream now: job-0 and job-1 are still out, with dead consumers
-      for (const s of survivors) await s.notify("go"); // they reach the close marker long before job-0 and job-1 may be claimed
-      // Wait for job-0 and job-1 to come back, through the claim, and for the survivors to stop.
-      const back = new Map<string, number>();
-      const deadline = heldAt + CLAIM_MS * 3 + 5_000;
-      let nextNote = 0;
-      for (;;) {
-        for (const id of ["job-0", "job-1"])
-          if (!back.has(id) && (await Promise.all(survivors.map((s) => signalled(s, `got:${id}`)))).some(Boolean))
-            back.set(id, performance.now() - heldSince.get(id)!);
-        const failed = survivors.find((s) => s.exitCode !== null && !s.finished);
-        if (failed) expectFinished([failed]);
-        if (survivors.every((s) => s.exitCode !== null) || performance.now() > deadline) break;
-        if (performance.now() > nextNote) {
-          mark("waiting for job-0 and job-1 to be handed out again");
-          nextNote = performance.now() + 2_000;
-        }
-        await sleep(20);
-      }
+      const { q, admin, effects, survivors } = await redeliverySetup(cell, start);
+      // holder-1 and holder-2 wait in get(); job-0 goes to one (it processes it), job-1 to the other (it does not, yet).
+      const { holders, since } = await holdAndKill(q, admin, start, ["job-0", "job-1"], effects);
+      for (const s of survivors) await s.notify("go"); // they wait in get() on an open queue, where nothing new comes
+      const back = await untilBack(survivors, ["job-0", "job-1"], since);
       if (!back.has("job-1")) {
-        const entry = await entryOf(admin, q, "job-1");
-        const pending = entry && (await admin.xPendingRange(keys.stream, GROUP, entry, entry, 1))[0];
-        if (pending && survivors.every((s) => s.finished))
-          fail(
-            "job-1 was still pending with holder-2, killed while it held it, when the survivors stopped at EOFError: the queue was closed and its stream empty, but not drained. " +
-              "Drained means nothing is still out with any consumer (XPENDING's count is 0): at the close marker, wait — a dead consumer's items come back through the claim",
-          );
-        if (pending)
-          fail(
-            `job-1 never came back: holder-2 was killed holding it, and ${(pending.millisecondsSinceLastDelivery / 1000).toFixed(1)} s later it is still pending with that dead consumer — nobody claimed it. ` +
-              "The broker cannot know a consumer died; it only knows an entry has been pending too long. Have get() claim entries idle for claimIdleMs or more (XAUTOCLAIM) before it reads new ones — and look again every so often while it waits",
-          );
-        fail(
-          "job-1 was lost: holder-2 was killed before it had processed it, and no consumer ever got it again — it was not even pending any more: it had been acknowledged when get() returned, before it was processed. " +
-            "Acknowledge an item when its consumer is done with it — when it comes back for the next one (or exits) — so that one killed halfway leaves it pending, for another to claim",
-        );
+        await whyNotBack(admin, q, "job-1", holders, "");
       }
       if (!back.has("job-0"))
         fail(
-          "job-0, which holder-1 had processed but not acknowledged when it was killed, never came back: at least once means an unacknowledged item is handed out again — it is once() that keeps it from being processed twice",
+          "job-0, which its consumer had processed but not acknowledged when it was killed, never came back: at least once means an unacknowledged item is handed out again — it is once() that keeps it from being processed twice",
         );
-      const early = [...back].find(([, ms]) => ms < CLAIM_MS - 150);
-      if (early)
-        fail(
-          `${early[0]} was handed out again ${Math.round(early[1])} ms after its consumer stopped, before claimIdleMs (${CLAIM_MS} ms) had passed: claim only entries idle at least claimIdleMs (XAUTOCLAIM's min-idle-time) — ` +
-            "a consumer still busy with an item is not a dead one",
+      expectNotEarly(back);
+      for (const n of range(2, 5)) await q.put({ id: `job-${n}`, n });
+      await q.close();
+      await drained(survivors, q);
+      await expectEachOnce(admin, effects, 5, "job-0");
+      return { redeliveredAfterMs: Object.fromEntries([...back].map(([id, ms]) => [id, Math.round(ms)])) };
+    },
+  },
+  drained: {
+    name: "drained",
+    title:
+      "the queue is closed while a killed consumer still holds an item: the others get it back (claimIdleMs) before they stop at EOFError — an empty stream is not yet drained",
+    deadlineMs: 25_000,
+    async run({ cell, start }: Ctx) {
+      const { q, admin, effects, survivors } = await redeliverySetup(cell, start);
+      const { holders, since } = await holdAndKill(q, admin, start, ["job-0"], effects, []);
+      for (const n of range(1, 4)) await q.put({ id: `job-${n}`, n });
+      await q.close();
+      for (const s of survivors) await s.notify("go"); // they reach the close marker long before job-0 may be claimed
+      const back = await untilBack(survivors, ["job-0"], since, true);
+      if (!back.has("job-0"))
+        await whyNotBack(
+          admin,
+          q,
+          "job-0",
+          holders,
+          survivors.every((s) => s.finished)
+            ? "it was still pending with holder-1, killed while it held it, when the survivors stopped at EOFError: the queue was closed and its stream empty, but not drained. " +
+                "Drained means nothing is still out with any consumer (XPENDING's count is 0): at the close marker, keep looking — a dead consumer's items come back through the claim"
+            : "",
         );
       await drained(survivors, q);
-      const counts = (await admin.hGetAll(effects)) as Record<string, string>;
-      const times = (id: string) => Number(counts[id] ?? 0);
-      if (times("job-0") > 1)
-        fail(
-          `job-0 was processed ${times("job-0")} times: by holder-1 before it was killed, and again after the broker handed it out a second time. ` +
-            "That is at least once working as it should — so processing must be idempotent: once(id, work) skips an id already done (keep the ids done in Redis, where every consumer sees them)",
-        );
-      for (const n of range(0, 10)) {
-        const id = `job-${n}`;
-        if (times(id) === 0) fail(`${id} was never processed: it went into the queue, and no consumer's once() ran it`);
-        if (times(id) > 1) fail(`${id} was processed ${times(id)} times: once(id, work) must run work at most once per id, whoever asks`);
-      }
-      return { redeliveredAfterMs: Object.fromEntries([...back].map(([id, ms]) => [id, Math.round(ms)])) };
+      await expectEachOnce(admin, effects, 4);
     },
   },
   "two-machines": {
@@ -498,7 +459,7 @@ const own: Record<string, Scenario<BrokerCell>> = {
       await joinAll([c1], 10_000, "get 20 items and return");
       mark("broker: DEBUG CRASH-AND-RECOVER");
       await admin.sendCommand(["DEBUG", "CRASH-AND-RECOVER"]).catch(() => {}); // the server dies mid-reply
-      await untilBack(admin);
+      await untilRestarted(admin);
       mark("broker: back");
       const c2 = await start("consumer", [q], "consumer-2");
       await traced("close (after the restart)", () => q.close());
@@ -567,6 +528,7 @@ export const scenarios: Scenario<BrokerCell>[] = [
   own.mpmc!,
   ...rest.flatMap((s) => (s.name === "bounded" ? [s, own["bound-race"]!] : [s])),
   own.redelivery!,
+  own.drained!,
   own["two-machines"]!,
   own.restart!,
   own.interop!,
@@ -633,6 +595,98 @@ async function drained(consumers: Proc[], q: BrokerQueue<unknown>): Promise<void
   expectFinished(consumers);
 }
 
+/** A queue with claimIdleMs CLAIM_MS, and two survivors: started, but not getting until told "go". */
+async function redeliverySetup(cell: BrokerCell, start: Ctx["start"]) {
+  const q = await makeQueue<Job>(cell, { claimIdleMs: CLAIM_MS });
+  expectShape(q, `createQueue({ claimIdleMs: ${CLAIM_MS} })`, ["once"]);
+  const admin = await broker();
+  const effects = `${keysOf(nameOf(q)).stream}:effects`;
+  const survivors: Proc[] = [];
+  for (let i = 0; i < 2; i++) survivors.push(await start("onceConsumer", [q, effects, true], `survivor-${i + 1}`));
+  for (const s of survivors) await waitOrFinish(s, "ready", 10_000, "start");
+  return { q, admin, effects, survivors };
+}
+
+/**
+ * One holder per job, all waiting in get() before the jobs are put; each gets one job, processes it
+ * if it is listed, and is killed holding it. Returns when each job was handed out, by the broker's clock.
+ */
+async function holdAndKill(q: BrokerQueue<Job>, admin: Redis, start: Ctx["start"], jobs: string[], effects: string, processIds = ["job-0"]) {
+  const holders: Proc[] = [];
+  for (let i = 0; i < jobs.length; i++) holders.push(await start("holder", [q, processIds, effects], `holder-${i + 1}`));
+  for (const h of holders) await waitOrFinish(h, "ready", 10_000, "start");
+  await sleep(100); // every holder is in get() now
+  for (const id of jobs) await q.put({ id, n: Number(id.slice(4)) });
+  for (const h of holders) await waitOrFinish(h, "holding", 10_000, "get a job and hold it");
+  const now = performance.now();
+  const since = new Map<string, number>();
+  for (const id of jobs) since.set(id, now - (await idleMs(admin, q, id)));
+  for (const h of holders) h.kill();
+  for (const h of holders) await h.join({ timeoutMs: 5_000 });
+  return { holders, since };
+}
+
+/** Wait until the survivors got every job again (or, `orEnd`, stopped), at most CLAIM_MS × 3 + 5 s; ms from hand-out to return. */
+async function untilBack(survivors: Proc[], jobs: string[], since: Map<string, number>, orEnd = false): Promise<Map<string, number>> {
+  const back = new Map<string, number>();
+  const deadline = performance.now() + CLAIM_MS * 3 + 5_000;
+  let nextNote = 0;
+  for (;;) {
+    for (const id of jobs)
+      if (!back.has(id) && (await Promise.all(survivors.map((s) => signalled(s, `got:${id}`)))).some(Boolean)) back.set(id, performance.now() - since.get(id)!);
+    const failed = survivors.find((s) => s.exitCode !== null && !s.finished);
+    if (failed) expectFinished([failed]);
+    if (back.size === jobs.length || (orEnd && survivors.every((s) => s.exitCode !== null)) || performance.now() > deadline) return back;
+    if (performance.now() > nextNote) {
+      mark(`waiting for ${jobs.join(" and ")} to be handed out again`);
+      nextNote = performance.now() + 2_000;
+    }
+    await sleep(20);
+  }
+}
+
+/** A job that never came back: still pending with its dead consumer (nobody claimed it), or gone (acknowledged too early). */
+async function whyNotBack(admin: Redis, q: BrokerQueue<unknown>, job: string, holders: Proc[], ifPending: string): Promise<never> {
+  const entry = await entryOf(admin, q, job);
+  const pending = entry && (await admin.xPendingRange(keysOf(nameOf(q)).stream, GROUP, entry, entry, 1))[0];
+  if (pending && ifPending) fail(`${job} never came back: ${ifPending}`);
+  if (pending)
+    fail(
+      `${job} never came back: its consumer was killed holding it, and ${(pending.millisecondsSinceLastDelivery / 1000).toFixed(1)} s later it is still pending with that dead consumer, while the others waited in get() — nobody claimed it. ` +
+        "The broker cannot know a consumer died; it only knows an entry has been pending too long. Have get() claim entries idle for claimIdleMs or more (XAUTOCLAIM) — and look again every so often while it waits, not only when something new comes",
+    );
+  fail(
+    `${job} was lost: its consumer (one of ${holders.map((h) => h.name).join(", ")}) was killed before it had processed it, and no consumer ever got it again — it was not even pending any more: it had been acknowledged when get() returned, before it was processed. ` +
+      "Acknowledge an item when its consumer is done with it — when it comes back for the next one (or exits) — so that one killed halfway leaves it pending, for another to claim",
+  );
+}
+
+/** A job handed out again before claimIdleMs had passed: a live (slow) consumer's item was taken. */
+function expectNotEarly(back: Map<string, number>): void {
+  const early = [...back].find(([, ms]) => ms < CLAIM_MS - 150);
+  if (early)
+    fail(
+      `${early[0]} was handed out again ${Math.round(early[1])} ms after its consumer got it, before claimIdleMs (${CLAIM_MS} ms) had passed: claim only entries idle at least claimIdleMs (XAUTOCLAIM's min-idle-time) — ` +
+        "a consumer still busy with an item is not a dead one",
+    );
+}
+
+/** Every job's side effect happened exactly once (job-0's second processing is named as what it is). */
+async function expectEachOnce(admin: Redis, effects: string, count: number, processedBeforeDeath?: string): Promise<void> {
+  const counts = (await admin.hGetAll(effects)) as Record<string, string>;
+  const times = (id: string) => Number(counts[id] ?? 0);
+  if (processedBeforeDeath && times(processedBeforeDeath) > 1)
+    fail(
+      `${processedBeforeDeath} was processed ${times(processedBeforeDeath)} times: by its consumer before it was killed, and again after the broker handed it out a second time. ` +
+        "That is at least once working as it should — so processing must be idempotent: once(id, work) skips an id already done (keep the ids done in Redis, where every consumer sees them)",
+    );
+  for (const n of range(0, count)) {
+    const id = `job-${n}`;
+    if (times(id) === 0) fail(`${id} was never processed: it went into the queue, and no consumer's once() ran it`);
+    if (times(id) > 1) fail(`${id} was processed ${times(id)} times: once(id, work) must run work at most once per id, whoever asks`);
+  }
+}
+
 /** How long ago the broker handed out the entry of this job (0 if it is not pending). */
 async function idleMs(admin: Redis, q: BrokerQueue<unknown>, job: string): Promise<number> {
   const entry = await entryOf(admin, q, job);
@@ -679,7 +733,7 @@ async function persist(admin: Redis): Promise<void> {
 }
 
 /** After a crash: wait until the broker answers again, its data loaded. */
-async function untilBack(admin: Redis): Promise<void> {
+async function untilRestarted(admin: Redis): Promise<void> {
   const deadline = performance.now() + 15_000;
   for (;;) {
     try {

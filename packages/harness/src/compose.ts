@@ -3,7 +3,7 @@
 // that did not hold, a deadlock, a busy loop, a file that never loaded, a crash, an early exit, an
 // allocation that never stopped. A killed run has no result: its journal still tells the story.
 import { readFileSync } from "node:fs";
-import { type Lang, language, type Message, msg, render, t } from "@workshop/i18n";
+import { isKey, type Lang, language, type Message, msg, render, t } from "@workshop/i18n";
 import type { JournalLine } from "@workshop/process/journal";
 import { repoPath } from "./cells.ts";
 import { whereInWorkshop } from "./scenario.ts";
@@ -346,6 +346,11 @@ function todoText(lines: string[], index: number): string {
     parts.push(text);
   }
   return parts.join(" ");
+}
+
+/** A scenario's title in words: a catalogue key ("lock:counter.title"), or (until its chapter is converted) plain English. */
+export function scenarioTitle(title: string, lang?: Lang): string {
+  return isKey(title) ? t(title, {}, lang) : title;
 }
 
 /** The runtime's first lines, or that it printed nothing. */

@@ -1,7 +1,8 @@
 // Grade a whole cell: every scenario of its chapter, each in its own run, reported as it finishes.
 // The one grading path: the app (watch mode), `npm test`, verify and the mutants all come here.
-import { type Lang, language, msg, render } from "@workshop/i18n";
+import { isKey, type Lang, language, msg, render } from "@workshop/i18n";
 import { type Cell, type Target, targetFile } from "./cells.ts";
+import { scenarioTitle } from "./compose.ts";
 import { warmUp } from "./pool.ts";
 import { runScenario } from "./run-scenario.ts";
 import type { Scenario } from "./scenario.ts";
@@ -34,10 +35,13 @@ export interface GradeOptions {
   lang?: Lang;
 }
 
-/** The scenarios of a cell's chapter: name, title and deadline, without running anything. */
-export async function scenariosOf(cell: Cell): Promise<Scenario<unknown>[]> {
+/**
+ * The scenarios of a cell's chapter: name, title and deadline, without running anything. A title
+ * that is a catalogue key ("lock:counter.title") comes in words, in `lang` (default: the current).
+ */
+export async function scenariosOf(cell: Cell, lang?: Lang): Promise<Scenario<unknown>[]> {
   const mod = (await import(cell.scenarioFile)) as { scenarios: Scenario<unknown>[] };
-  return mod.scenarios;
+  return mod.scenarios.map((s) => (isKey(s.title) ? { ...s, title: scenarioTitle(s.title, lang) } : s));
 }
 
 /** A file that cannot load fails every scenario the same way: say it once, skip the rest. */
@@ -45,12 +49,12 @@ const HOPELESS: Verdict["status"][] = ["error", "loading"];
 
 /** Verdicts come back in scenario order, whatever order they finished in. */
 export async function gradeCell(opts: GradeOptions): Promise<Verdict[]> {
-  const scenarios = await scenariosOf(opts.cell);
+  const lang = opts.lang ?? language();
+  const scenarios = await scenariosOf(opts.cell, lang);
   // The order they start in: the likely failures first, so the first failure shows soonest.
   const first = opts.first ?? [];
   const order = [...scenarios.keys()].sort((a, b) => rank(first, scenarios[a]!.name) - rank(first, scenarios[b]!.name) || a - b);
   const seed = opts.seed === false ? undefined : (opts.seed ?? Math.floor(Math.random() * 2 ** 31));
-  const lang = opts.lang ?? language();
   const verdicts: Verdict[] = new Array(scenarios.length);
   const stopOthers = new AbortController();
   const signal = opts.signal ? AbortSignal.any([opts.signal, stopOthers.signal]) : stopOthers.signal;

@@ -1,4 +1,5 @@
 export * from "./cells.ts";
+export { scenarioTitle } from "./compose.ts";
 export { type GradeOptions, gradeCell, scenariosOf } from "./grade.ts";
 export { coolDown } from "./pool.ts";
 export { type CellResult, gradeMany, type ManyOptions } from "./report/grade-many.ts";

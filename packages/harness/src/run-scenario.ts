@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { type Lang, language, type Message, msg, render } from "@workshop/i18n";
 import type { JournalLine } from "@workshop/process/journal";
 import { accidentalPasses, type Cell, type Target, targetFile } from "./cells.ts";
-import { composeVerdict, type Stop } from "./compose.ts";
+import { composeVerdict, type Stop, scenarioTitle } from "./compose.ts";
 import { endRun, forget } from "./groups.ts";
 import { go, type Launched, launch } from "./launch.ts";
 import { noteChildren, takeWarm } from "./pool.ts";
@@ -46,8 +46,8 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   const { cell, scenario } = opts;
   const file = typeof opts.target === "string" ? targetFile(cell, opts.target) : opts.target.file;
   const scenarioFile = opts.scenarioFile ?? cell.scenarioFile;
-  const base = { cell: cell.id, file, scenario: scenario.name, title: scenario.title, seed: opts.seed };
   const lang = opts.lang ?? language();
+  const base = { cell: cell.id, file, scenario: scenario.name, title: scenarioTitle(scenario.title, lang), seed: opts.seed };
   const said = (text: Message) => ({ message: render(text, lang), text });
   if (scenario.runtimes && !scenario.runtimes.includes(cell.runtime)) {
     const why = said(msg("harness:skipped.runtime", { runtime: cell.runtime }));

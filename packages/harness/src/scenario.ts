@@ -19,7 +19,10 @@ export interface ScenarioContext<Cell> {
 
 export interface Scenario<Cell> {
   name: string;
-  /** One line a learner reads in the test list. */
+  /**
+   * One line a learner reads in the test list: a key of the chapter's catalogue ("lock:counter.title",
+   * rendered in the learner's language by the harness), or — until the chapter is converted — English.
+   */
   title: string;
   /** Hard deadline for the whole scenario; past it the harness kills everything: deadlock. */
   deadlineMs?: number;

@@ -2,7 +2,9 @@
 // tests call it in-process (no process per command). With no command it is interactive in a
 // terminal (watch mode) and prints the list elsewhere; `npm start -- <cell>` opens watch mode on
 // that cell; the other commands do one thing each, for scripts and editors. cac parses; the help
-// text is our own (ui/usage.ts), because cac's cannot name the default command.
+// text is our own (ui/usage.ts), because cac's cannot name the default command. `--lang en|zh-CN`
+// goes with any command: it is taken out before cac sees the rest, and remembered (state/language.ts).
+import { LANGUAGE_NAMES, langArg, language, normaliseLang } from "@workshop/i18n";
 import { cac } from "cac";
 import { demoCommand } from "./commands/demo.ts";
 import { gradeCommand } from "./commands/grade.ts";
@@ -15,6 +17,7 @@ import { solutionCommand } from "./commands/solution.ts";
 import { startCommand } from "./commands/start.ts";
 import { askTrack, saveTrack } from "./commands/track.ts";
 import { relative } from "./state/cells.ts";
+import { chooseLanguage, rememberLanguage } from "./state/language.ts";
 import { STATE_DIR } from "./state/paths.ts";
 import { onProgressRebuilt, readProgress } from "./state/progress.ts";
 import { strings } from "./strings.ts";
@@ -29,13 +32,22 @@ export interface Io {
   interactive: boolean;
 }
 
-const COMMANDS = ["list", "next", "hint", "reset", "solution", "grade", "demo", "track", "web", "help"];
+const COMMANDS = ["list", "next", "hint", "reset", "solution", "grade", "demo", "track", "lang", "web", "help"];
 
 /** Run one command line; resolves with the exit code (0 done, 1 not done, 2 a usage error). */
-export async function runCli(argv: string[], io: Io): Promise<number> {
+export async function runCli(commandLine: string[], io: Io): Promise<number> {
   const line = (s: string) => io.out(s.endsWith("\n") ? s : `${s}\n`);
   // Every command that finds the progress file unreadable says so, and where the old one went.
   onProgressRebuilt((aside) => io.err(`${paint.yellow(strings.progressRebuilt(relative(aside)))}\n`));
+  // The language first: every word below is in it.
+  const { value: asked, rest: argv } = langArg(commandLine);
+  const explicit = normaliseLang(asked);
+  await chooseLanguage(STATE_DIR, explicit);
+  if (asked !== undefined && !explicit) {
+    io.err(`${paint.red(strings.unknownLang(asked))}\n`);
+    onProgressRebuilt(undefined);
+    return 2;
+  }
   // `help`, `--help`, `-h`, also after a command (`hint --help`): the one list says everything.
   if (argv[0] === "help" || argv.includes("--help") || argv.includes("-h")) {
     line(usage());
@@ -119,6 +131,14 @@ export async function runCli(argv: string[], io: Io): Promise<number> {
     if (name) line(strings.trackSaved(await saveTrack(name)));
     else if (io.interactive) await askTrack();
     else line(strings.trackSaved(readProgress(STATE_DIR).track ?? "—"));
+  });
+  cli.command("lang [name]", "Show or change the language: en or zh-CN").action(async (name?: string) => {
+    if (name !== undefined) {
+      const lang = normaliseLang(name);
+      if (!lang) throw new UsageError(strings.unknownLang(name));
+      await rememberLanguage(STATE_DIR, lang);
+    }
+    line(strings.langSaved(language(), LANGUAGE_NAMES[language()]));
   });
 
   try {

@@ -3,6 +3,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { type Cell, cells, REPO, targetFile } from "@workshop/harness";
+import { language, SOURCE } from "@workshop/i18n";
 import { type CellStatus, type Progress, statusOf, type Track } from "./progress.ts";
 
 export function cellsOf(track: Track, all: Cell[] = cells()): Cell[] {
@@ -32,7 +33,16 @@ export function cellStatus(p: Progress, c: Cell): CellStatus {
   return statusOf(p, c.id, starterSource(c));
 }
 
+/** The chapter's title in the learner's language: a translated lesson's own heading ("# 01 · 用锁保护共享状态"). */
 export function chapterTitle(chapter: string): string {
+  const lang = language();
+  const translated = join(REPO, "workshops", chapter, `README.${lang}.md`);
+  if (lang !== SOURCE && existsSync(translated)) {
+    const heading = readFileSync(translated, "utf8")
+      .match(/^#\s+(?:\d+\s*·\s*)?(.+)$/m)?.[1]
+      ?.trim();
+    if (heading) return heading;
+  }
   try {
     const pkg = JSON.parse(readFileSync(join(REPO, "workshops", chapter, "package.json"), "utf8")) as { workshop?: { title?: string } };
     return pkg.workshop?.title ?? chapter;

@@ -1,10 +1,12 @@
-// The learner's progress: which cells passed, how many hints they have seen, their track.
+// The learner's progress: which cells passed, how many hints they have seen, their track, and the
+// language they chose (`--lang`, `npm start -- lang`, the web view's switch).
 // It is a cache, not the truth — grading a cell again always decides. So a broken or missing file
 // is set aside and rebuilt, never fatal; and each write re-reads the file under a lock and applies
 // only its own change, so two running instances merge instead of clobbering each other.
 import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { type Lang, normaliseLang } from "@workshop/i18n";
 import type { Runtime } from "@workshop/process";
 import { withFileLock } from "./file-lock.ts";
 
@@ -21,6 +23,8 @@ export interface SolvedMark {
 export interface Progress {
   version: 1;
   track?: Track;
+  /** The language the learner chose explicitly; none: WORKSHOP_LANG, else the locale decides. */
+  lang?: Lang;
   solved: Record<string, SolvedMark>;
   hintsSeen: Record<string, number>;
 }
@@ -105,6 +109,8 @@ function normalise(raw: unknown): Progress {
   if (!raw || typeof raw !== "object") throw new Error("not an object");
   const r = raw as Record<string, unknown>;
   if (typeof r.track === "string" && (TRACKS as string[]).includes(r.track)) p.track = r.track as Track;
+  const lang = typeof r.lang === "string" ? normaliseLang(r.lang) : undefined;
+  if (lang) p.lang = lang;
   for (const [cell, mark] of Object.entries((r.solved as Record<string, unknown>) ?? {})) {
     const m = mark as Partial<SolvedMark>;
     if (m && typeof m.sha1 === "string" && typeof m.at === "string") p.solved[cell] = { at: m.at, sha1: m.sha1 };

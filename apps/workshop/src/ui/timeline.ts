@@ -27,7 +27,7 @@ export function renderTimeline(v: Verdict): string {
   return [
     rule(strings.timelineTitle(v.title)),
     paint.bold(`${"".padEnd(8)}${lanes.map((l) => fit(l, lane)).join("")}`),
-    ...(skipped ? [paint.dim(`        … ${skipped} earlier`)] : []),
+    ...(skipped ? [paint.dim(`        ${strings.timelineEarlier(skipped)}`)] : []),
     ...shown.map(
       (r) =>
         `${paint.dim(`+${Math.round(r.t - t0)}ms`.padStart(7))} ${lanes.map((l) => (l === r.who ? colour(r, fit(r.text, lane)) : paint.dim(fit("│", lane)))).join("")}`,

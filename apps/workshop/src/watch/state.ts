@@ -1,7 +1,7 @@
 // Watch mode's session: which cell is open, its grading (a newer save cancels a running one; leaving
 // the cell mid-grade says the grade was cancelled), and what each key does. Everything is appended
 // to the screen, cleared when a new grading starts: a learner can scroll back and copy what they saw.
-import { type Cell, cell, coolDown, targetFile, type Verdict } from "@workshop/harness";
+import { type Cell, cell, coolDown, displayWidth, targetFile, type Verdict } from "@workshop/harness";
 import { demoCommand } from "../commands/demo.ts";
 import { hintCommand } from "../commands/hint.ts";
 import { listCommand } from "../commands/list.ts";
@@ -9,8 +9,9 @@ import { resetCommand } from "../commands/reset.ts";
 import { solutionCommand } from "../commands/solution.ts";
 import { stopAllDemos } from "../demo.ts";
 import { gradeAndShow } from "../grading.ts";
-import { cellStatus, cellsOf, chapterFile, chapterTitle, neighbour, nextUnsolved, relative } from "../state/cells.ts";
+import { cellStatus, cellsOf, chapterTitle, neighbour, nextUnsolved, relative } from "../state/cells.ts";
 import { lessonSummary } from "../state/lesson.ts";
+import { chapterDoc } from "../state/localized.ts";
 import { STATE_DIR } from "../state/paths.ts";
 import { onProgressRebuilt, readProgress, type Track } from "../state/progress.ts";
 import { strings } from "../strings.ts";
@@ -159,8 +160,10 @@ export class Session {
   }
 
   private lesson(): string {
-    const summary = lessonSummary(chapterFile(this.current, "README.md"), this.current.runtime);
-    return `${rule()}\n${summary ? renderMarkdown(summary) : paint.dim(strings.noLesson)}\n${rule()}`;
+    const doc = chapterDoc(this.current, "README.md");
+    const summary = lessonSummary(doc.file, this.current.runtime);
+    const note = doc.firstFallback ? `${paint.dim(strings.lessonFallback)}\n` : "";
+    return `${rule()}\n${note}${summary ? renderMarkdown(summary) : paint.dim(strings.noLesson)}\n${rule()}`;
   }
 
   /** Grade the current cell (`repeat` times); a newer call cancels this one (its output stops at once). */
@@ -191,7 +194,7 @@ export class Session {
         const next = this.nextUnsolved();
         write(next ? strings.offerNext(next) : strings.allSolved);
       }
-      write(`\n${paint.dim(strings.keysLine.length <= width() ? strings.keysLine : strings.keysNarrow)}`);
+      write(`\n${paint.dim(displayWidth(strings.keysLine) <= width() ? strings.keysLine : strings.keysNarrow)}`);
     })()
       .catch((err) => {
         write(paint.red(String(err instanceof Error ? err.stack : err)));

@@ -155,7 +155,7 @@ function rowOf(v: Verdict): Row {
     words: v.status === "pass" && v.accidental ? reportStrings.accidental : s.words,
     colour: s.colour,
     ms: v.status === "skipped" || v.status === "notrun" ? undefined : v.durationMs,
-    note: v.status === "skipped" || v.status === "notrun" ? (v.message ?? "").replace(/^not run: /, "") : undefined,
+    note: v.status === "skipped" || v.status === "notrun" ? (v.message ?? "") : undefined,
     accidental: v.accidental,
     events: v.events.filter((e) => e.k !== "log" && e.k !== "pid").length,
   };

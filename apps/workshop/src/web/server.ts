@@ -9,11 +9,14 @@ import { existsSync, readFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import { createAdaptorServer } from "@hono/node-server";
 import { cells as allCells, type Cell } from "@workshop/harness";
+import { normaliseLang } from "@workshop/i18n";
 import { Hono } from "hono";
 import { compress } from "hono/compress";
 import { streamSSE } from "hono/streaming";
-import { cellStatus, cellsOf, chapterFile, chapterTitle, relative } from "../state/cells.ts";
+import { cellStatus, cellsOf, chapterTitle, relative } from "../state/cells.ts";
 import { hintsFor, nextHint } from "../state/hints.ts";
+import { rememberLanguage } from "../state/language.ts";
+import { chapterDoc } from "../state/localized.ts";
 import { STATE_DIR } from "../state/paths.ts";
 import { readProgress, type Track, updateProgress } from "../state/progress.ts";
 import { clientCss, clientScript } from "./assets.ts";
@@ -88,11 +91,11 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
   app.get("/api/state", (c) => c.json(stateOf(opts.track, live.state.cell)));
   app.get("/api/cell", (c) => {
     const found = findCell(c.req.query("id"));
-    return found ? c.json(cellView(found)) : c.json({ error: "no such cell" }, 404);
+    return found ? c.json(cellView(found)) : c.json({ error: web.noSuchCell }, 404);
   });
   app.post("/api/open", async (c) => {
     const found = findCell(((await c.req.json().catch(() => ({}))) as { id?: string }).id);
-    if (!found) return c.json({ error: "no such cell" }, 404);
+    if (!found) return c.json({ error: web.noSuchCell }, 404);
     await driver.open(found.id);
     return c.json({ ok: true });
   });
@@ -102,14 +105,14 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
   });
   app.post("/api/hint", async (c) => {
     const found = findCell(((await c.req.json().catch(() => ({}))) as { id?: string }).id);
-    if (!found) return c.json({ error: "no such cell" }, 404);
+    if (!found) return c.json({ error: web.noSuchCell }, 404);
     const hint = await revealHint(found);
     live.broadcast("hints", { cell: found.id });
     return c.json(hint);
   });
   app.get("/api/solution", (c) => {
     const found = findCell(c.req.query("id"));
-    if (!found) return c.json({ error: "no such cell" }, 404);
+    if (!found) return c.json({ error: web.noSuchCell }, 404);
     const read = (f: string) => (existsSync(f) ? readFileSync(f, "utf8") : "");
     const mine = read(`${found.dir}/starter.ts`);
     const theirs = read(`${found.dir}/solution.ts`);
@@ -121,7 +124,16 @@ export async function startWebServer(opts: WebOptions): Promise<WebServer> {
   });
   app.get("/api/timeline", (c) => {
     const model = live.timeline(Number(c.req.query("gen")), c.req.query("scenario") ?? "");
-    return model ? c.json(model) : c.json({ error: "that grading is gone: grade again" }, 404);
+    return model ? c.json(model) : c.json({ error: web.gradingGone }, 404);
+  });
+  // The language switch: remembered as `npm start -- lang` remembers it; the open cell is graded
+  // again, so its verdicts come in the new language too.
+  app.post("/api/lang", async (c) => {
+    const lang = normaliseLang(((await c.req.json().catch(() => ({}))) as { lang?: string }).lang);
+    if (!lang) return c.json({ error: "en, zh-CN" }, 400);
+    await rememberLanguage(STATE_DIR, lang);
+    void driver.grade();
+    return c.json({ ok: true });
   });
   app.get("/api/events", (c) =>
     streamSSE(c, async (stream) => {
@@ -183,7 +195,9 @@ function stateOf(track: Track, current: string) {
 }
 
 function cellView(c: Cell) {
-  const hints = hintsFor(chapterFile(c, "hints.md"), c.runtime);
+  const hintsDoc = chapterDoc(c, "hints.md");
+  const lessonDoc = chapterDoc(c, "README.md");
+  const hints = hintsFor(hintsDoc.file, c.runtime);
   const seen = Math.min(readProgress(STATE_DIR).hintsSeen[c.id] ?? 0, hints.length);
   return {
     id: c.id,
@@ -191,14 +205,16 @@ function cellView(c: Cell) {
     runtime: c.runtime,
     title: chapterTitle(c.chapter),
     starter: relative(`${c.dir}/starter.ts`),
-    lesson: lessonHtml(chapterFile(c, "README.md")) ?? null,
+    lesson: lessonHtml(lessonDoc.file) ?? null,
+    lessonFallback: lessonDoc.fallback,
+    hintsFallback: hintsDoc.fallback,
     hints: { total: hints.length, seen: hints.slice(0, seen).map((text, i) => ({ n: i + 1, html: markdownHtml(text) })) },
   };
 }
 
 /** The next hint, counted in progress exactly as `h` counts it (commands/hint.ts). */
 async function revealHint(c: Cell) {
-  const hints = hintsFor(chapterFile(c, "hints.md"), c.runtime);
+  const hints = hintsFor(chapterDoc(c, "hints.md").file, c.runtime);
   const seen = Math.min(readProgress(STATE_DIR).hintsSeen[c.id] ?? 0, hints.length);
   const hint = nextHint(hints, seen);
   if (!hint) return { total: 0 };

@@ -1,109 +1,239 @@
-// Every sentence of the web view, in one place (the terminal's are in ../strings.ts, the verdict's in
-// packages/harness/src/report/strings.ts): a translation touches these files only. The page's
-// script imports this file too, so nothing here may import anything.
+// Every sentence of the web view, by name: a thin layer over the `web` catalogue of @workshop/i18n
+// (packages/i18n/locales/<lang>/web.json), read in the current language each time it is asked for.
+// The page's script imports this file too: bundled for the browser, @workshop/i18n is only the
+// translator's core (its "browser" export: no Node, no catalogues), and the page is handed its
+// catalogue by the server (page.ts → client/i18n.ts).
+import { t } from "@workshop/i18n";
 
 export const web = {
-  title: "procsync workshop",
+  get title() {
+    return t("web:title");
+  },
   // the terminal, when the web view starts
-  listening: (url: string) => `The web view is at ${url}`,
-  opened: "Opened it in your browser.",
-  openIt: "Open it in your browser.",
-  howToStop: "Ctrl-C stops the web view.",
-  portInUse: (port: number) => `Port ${port} is in use: pick another with --port, or leave --port out and a free one is chosen.`,
-  badPort: (v: string) => `--port takes a port number from 0 to 65535, not "${v}"`,
-  stopped: "The web view stopped.",
+  listening: (url: string) => t("web:listening", { url }),
+  get opened() {
+    return t("web:opened");
+  },
+  get openIt() {
+    return t("web:openIt");
+  },
+  get howToStop() {
+    return t("web:howToStop");
+  },
+  portInUse: (port: number) => t("web:portInUse", { port }),
+  badPort: (value: string) => t("web:badPort", { value }),
+  get stopped() {
+    return t("web:stopped");
+  },
 
   // the page
-  skip: "Skip to the current cell",
-  chapters: "Chapters",
-  track: (track: string) => `Track: ${track}`,
-  cellsSolved: (solved: number, total: number) => `${solved}/${total} cells solved`,
-  statusWords: { solved: "solved", changed: "changed since it passed", todo: "to do" } as Record<string, string>,
+  get skip() {
+    return t("web:skip");
+  },
+  get chapters() {
+    return t("web:chapters");
+  },
+  track: (track: string) => t("web:track", { track }),
+  get language() {
+    return t("web:language");
+  },
+  cellsSolved: (solved: number, total: number) => t("web:cellsSolved", { solved, total }),
+  get statusWords(): Record<string, string> {
+    return { solved: t("web:status.solved"), changed: t("web:status.changed"), todo: t("web:status.todo") };
+  },
   statusMarks: { solved: "✓", changed: "~", todo: "·" } as Record<string, string>,
-  editThis: "Edit",
-  everySave: "in your editor: every save is graded here.",
-  lesson: "Lesson",
-  yourCell: "Your cell",
-  connecting: "Connecting…",
-  disconnected: "The workshop is not running: start it again with `npm start -- web` (this page reconnects by itself).",
-  grading: "grading…",
-  waiting: "Not graded yet: save the file, or grade it now.",
-  gradeNow: "Grade now",
-  cancelled: "That grading was cancelled (a newer save, or another cell).",
-  solved: (cell: string) => `${cell} is solved. Well done!`,
-  nextCell: (cell: string) => `Next: ${cell}`,
-  scenarios: "Scenarios",
-  scenariosPass: (passed: number, total: number) => `${passed}/${total} scenarios pass`,
-  showTimeline: "timeline",
-  noEvents: "This scenario recorded no process events.",
-  typeErrors: "Type errors",
+  /** "Edit {{file}} in your editor: …" as the text before and after the file (the page puts it in a <code>). */
+  editLine: (): [string, string] => {
+    const [before = "", after = ""] = t("web:editLine", { file: "\u0000" }).split("\u0000");
+    return [before, after];
+  },
+  get lesson() {
+    return t("web:lesson");
+  },
+  get lessonFallback() {
+    return t("web:lessonFallback");
+  },
+  get hintsFallback() {
+    return t("web:hintsFallback");
+  },
+  get yourCell() {
+    return t("web:yourCell");
+  },
+  get connecting() {
+    return t("web:connecting");
+  },
+  get disconnected() {
+    return t("web:disconnected");
+  },
+  get grading() {
+    return t("web:grading");
+  },
+  get waiting() {
+    return t("web:waiting");
+  },
+  get gradeNow() {
+    return t("web:gradeNow");
+  },
+  get cancelled() {
+    return t("web:cancelled");
+  },
+  solved: (cell: string) => t("web:solved", { cell }),
+  nextCell: (cell: string) => t("web:nextCell", { cell }),
+  get scenarios() {
+    return t("web:scenarios");
+  },
+  scenariosPass: (passed: number, total: number) => t("web:scenariosPass", { passed, total }),
+  get showTimeline() {
+    return t("web:showTimeline");
+  },
+  get noEvents() {
+    return t("web:noEvents");
+  },
+  get typeErrors() {
+    return t("web:typeErrors");
+  },
 
   // hints
-  hints: "Hints",
-  hintTitle: (n: number, total: number) => `Hint ${n} of ${total}`,
-  nextHint: "Show the next hint",
-  firstHint: "Show a hint",
-  noHints: "This cell has no hints yet.",
-  hintsLeft: (seen: number, total: number) => (seen >= total ? `That is every hint (${total} of ${total}).` : `${seen} of ${total} seen.`),
+  get hints() {
+    return t("web:hints");
+  },
+  hintTitle: (n: number, total: number) => t("web:hintTitle", { n, total }),
+  get nextHint() {
+    return t("web:nextHint");
+  },
+  get firstHint() {
+    return t("web:firstHint");
+  },
+  get noHints() {
+    return t("web:noHints");
+  },
+  hintsLeft: (seen: number, total: number) => (seen >= total ? t("web:hintsAll", { total }) : t("web:hintsLeft", { seen, total })),
 
   // solution
-  solution: "Solution",
-  showSolution: "Show the diff to the solution…",
-  confirmSpoiler: "Show the diff from your file to the solution? It gives the answer away.",
-  yesShow: "Yes, show it",
-  no: "No",
-  sameAsSolution: "Your file is identical to the solution.",
-  diffTitle: (from: string, to: string) => `${from} (yours) → ${to} (solution)`,
+  get solution() {
+    return t("web:solution");
+  },
+  get showSolution() {
+    return t("web:showSolution");
+  },
+  get confirmSpoiler() {
+    return t("web:confirmSpoiler");
+  },
+  get yesShow() {
+    return t("web:yesShow");
+  },
+  get no() {
+    return t("web:no");
+  },
+  get sameAsSolution() {
+    return t("web:sameAsSolution");
+  },
+  diffTitle: (from: string, to: string) => t("web:diffTitle", { from, to }),
 
   // the timeline picture
-  timelineOf: (scenario: string) => `What the processes did: ${scenario}`,
-  timelineHelp:
-    "Keys: ← → the previous and next event of a process, ↑ ↓ another process, + − zoom, 0 the whole run, b where it broke, Enter the details. Ctrl + wheel zooms, dragging moves.",
-  zoomIn: "Zoom in",
-  zoomOut: "Zoom out",
-  wholeRun: "Whole run",
-  whereItBroke: "Where it broke",
-  saveSvg: "Save as SVG",
-  position: "Position in the run",
-  asTable: "The same events as a table",
-  tableCaption: (shown: number, all: number) =>
-    shown === all ? `${all} events in this view` : `${shown} of the ${all} events in this view (zoom in to list the rest)`,
-  columns: ["time", "process", "what happened", "how long", "note"],
-  legend: { wait: "waiting", hold: "holding", call: "a call", message: "a message", broke: "where it broke" },
+  timelineOf: (scenario: string) => t("web:timelineOf", { scenario }),
+  get timelineHelp() {
+    return t("web:timelineHelp");
+  },
+  get zoomIn() {
+    return t("web:zoomIn");
+  },
+  get zoomOut() {
+    return t("web:zoomOut");
+  },
+  get wholeRun() {
+    return t("web:wholeRun");
+  },
+  get whereItBroke() {
+    return t("web:whereItBroke");
+  },
+  get saveSvg() {
+    return t("web:saveSvg");
+  },
+  get position() {
+    return t("web:position");
+  },
+  get asTable() {
+    return t("web:asTable");
+  },
+  tableCaption: (shown: number, all: number) => (shown === all ? t("web:tableCaption.all", { count: all }) : t("web:tableCaption.some", { shown, count: all })),
+  get columns(): string[] {
+    return ["time", "process", "what", "howLong", "note"].map((c) => t(`web:columns.${c}`));
+  },
+  get legend() {
+    return {
+      wait: t("web:legend.wait"),
+      hold: t("web:legend.hold"),
+      call: t("web:legend.call"),
+      message: t("web:legend.message"),
+      broke: t("web:legend.broke"),
+    };
+  },
   processLane: (id: string, name: string) => (name && name !== id ? `${id} ${name}` : id),
   // what an event was
-  waitedIn: (op: string, out: string | undefined, open: boolean) => (open ? `waiting in ${op}, never returned` : `${op} → ${out ?? "returned"}`),
-  held: (label: string | undefined, open: boolean) => `holding${label ? ` ${label}` : ""}${open ? " until the end" : ""}`,
-  started: (name: string) => `started ${name}`,
+  waitedIn: (op: string, out: string | undefined, open: boolean) =>
+    open ? t("web:waitedIn.open", { op }) : out === undefined ? t("web:waitedIn.returnedNothing", { op }) : t("web:waitedIn.returned", { op, out }),
+  held: (label: string | undefined, open: boolean) => t(`web:held.${label ? (open ? "labelOpen" : "label") : open ? "open" : "plain"}`, { label }),
+  started: (name: string) => t("web:started", { name }),
   exited: (code: number | null | undefined) =>
-    code === 0 ? "exited (0)" : code === null || code === undefined ? "was killed" : code < 0 ? `was killed (${code})` : `exited with code ${code}`,
-  fault: (what: string, message: string) => (what === "exit" ? `called exit: ${message}` : what === "threw" ? `threw: ${message}` : `crashed: ${message}`),
+    code === 0
+      ? t("web:exited.ok")
+      : code === null || code === undefined
+        ? t("web:exited.killed")
+        : code < 0
+          ? t("web:exited.signal", { code })
+          : t("web:exited.code", { code }),
+  fault: (what: string, message: string) => t(`web:fault.${what === "exit" ? "exit" : what === "threw" ? "threw" : "crash"}`, { message }),
   mark: (op: string, out?: string) => (out ? `${op} (${out})` : op),
-  from: (who: string, op: string) => `arrived from ${who} (${op})`,
-  to: (who: string, op: string) => `received by ${who} (${op})`,
+  from: (who: string, op: string) => t("web:from", { who, op }),
+  to: (who: string, op: string) => t("web:to", { who, op }),
   atMs: (ms: string) => `+${ms} ms`,
   lasted: (ms: string) => `${ms} ms`,
-  overlapNote: "two holders at once",
+  get overlapNote() {
+    return t("web:overlapNote");
+  },
   // where it broke
   brokeOverlap: (who: string, other: string, ms: string, times: number) =>
-    `two holders at once: ${who} entered while ${other} was still inside (for ${ms} ms)${times > 1 ? ` — ${times} times in this run` : ""}`,
+    times > 1 ? t("web:brokeOverlapTimes", { who, other, ms, count: times }) : t("web:brokeOverlap", { who, other, ms }),
   brokeWrongMessage: (who: string, op: string, got: number, expected: number) =>
-    got > expected
-      ? `${who}'s ${op} got message ${got} where ${expected} was due: ${got - expected === 1 ? `message ${expected} never came` : `messages ${expected}…${got - 1} never came`}`
-      : `${who}'s ${op} got message ${got} where ${expected} was due: out of order`,
-  brokeTwice: (who: string, op: string, label: string) => `${who}'s ${op} got ${label} a second time: delivered twice`,
-  brokeFault: (who: string, text: string) => `${who} ${text}`,
-  brokeEnd: (words: string) => `the run ended here: ${words}`,
+    got < expected
+      ? t("web:brokeOutOfOrder", { who, op, got, expected })
+      : got - expected === 1
+        ? t("web:brokeMissing", { who, op, got, expected })
+        : t("web:brokeMissingMany", { who, op, got, expected, last: got - 1 }),
+  brokeTwice: (who: string, op: string, label: string) => t("web:brokeTwice", { who, op, label }),
+  brokeFault: (who: string, text: string) => t("web:brokeFault", { who, text }),
+  brokeEnd: (words: string) => t("web:brokeEnd", { words }),
   /** The few words on the picture's line where it broke. */
   brokeShort: {
-    overlap: "two holders at once",
-    wrongMessage: (got: number, expected: number) => `message ${got} where ${expected} was due`,
-    twice: "delivered twice",
-    fault: "crashed or threw",
-    end: "the run ended",
+    get overlap() {
+      return t("web:brokeShort.overlap");
+    },
+    wrongMessage: (got: number, expected: number) => t("web:brokeShort.wrongMessage", { got, expected }),
+    get twice() {
+      return t("web:brokeShort.twice");
+    },
+    get fault() {
+      return t("web:brokeShort.fault");
+    },
+    get end() {
+      return t("web:brokeShort.end");
+    },
   },
-  stillWaiting: "still waiting",
-  capped: (n: number) => `Only the last ${n} events were kept: the start of the run is not shown.`,
-  selected: "Selected",
-  noSelection: "Select an event (click, or focus the picture and use the arrow keys) to read its details here.",
-} as const;
+  get stillWaiting() {
+    return t("web:stillWaiting");
+  },
+  capped: (count: number) => t("web:capped", { count }),
+  get selected() {
+    return t("web:selected");
+  },
+  get noSelection() {
+    return t("web:noSelection");
+  },
+  get noSuchCell() {
+    return t("web:noSuchCell");
+  },
+  get gradingGone() {
+    return t("web:gradingGone");
+  },
+};

@@ -2,6 +2,7 @@
 // the report, a timeline per scenario, hints one at a time, the solution diff behind a question)
 // and the lesson. The server decides what is open and grades; this script shows what it says,
 // over server-sent events, and asks it for changes (open a cell, grade, a hint).
+import "./i18n.ts"; // first: the page's catalogue is loaded before anything is said
 import type { LiveState, Row } from "../live.ts";
 import { web } from "../strings.ts";
 import type { Timeline } from "../timeline/model.ts";
@@ -29,6 +30,9 @@ interface CellView {
   title: string;
   starter: string;
   lesson: string | null;
+  /** The lesson or the hints are in English for want of a translation. */
+  lessonFallback?: boolean;
+  hintsFallback?: boolean;
   hints: { total: number; seen: { n: number; html: string }[] };
 }
 
@@ -137,14 +141,15 @@ function renderCell(): void {
   if (!cell) return;
   const c = cell;
   const main = els.cell();
+  const [before, after] = web.editLine();
   main.replaceChildren(
     h("h1", { id: "cell-title" }, c.id, h("span", { class: "subtitle" }, ` · ${c.title}`)),
     h(
       "p",
       { class: "edit" },
-      `${web.editThis} `,
+      before,
       h("code", {}, c.starter),
-      ` ${web.everySave} `,
+      `${after} `,
       h("button", { type: "button", id: "grade-now", onclick: () => void post("/api/grade") }, web.gradeNow),
     ),
     h("div", { id: "status", class: "status", role: "status", "aria-live": "polite" }),
@@ -267,6 +272,7 @@ async function showTimeline(scenario: string, byHand: boolean): Promise<void> {
 function hintsSection(c: CellView): HTMLElement {
   const list = h("ol", { id: "hint-list", class: "hints" }, ...c.hints.seen.map((s) => hintItem(s.n, c.hints.total, s.html)));
   const left = h("p", { id: "hints-left", class: "note" }, c.hints.total ? web.hintsLeft(c.hints.seen.length, c.hints.total) : web.noHints);
+  const fallback = c.hintsFallback ? h("p", { class: "note fallback" }, web.hintsFallback) : undefined;
   const more = h(
     "button",
     { type: "button", id: "next-hint", disabled: c.hints.total === 0 || c.hints.seen.length >= c.hints.total },
@@ -285,7 +291,7 @@ function hintsSection(c: CellView): HTMLElement {
     more.textContent = web.nextHint;
     more.disabled = c.hints.seen.length >= hint.total;
   });
-  return h("section", { "aria-labelledby": "hints-h", class: "hints-section" }, h("h2", { id: "hints-h" }, web.hints), list, more, left);
+  return h("section", { "aria-labelledby": "hints-h", class: "hints-section" }, ...present(h("h2", { id: "hints-h" }, web.hints), fallback, list, more, left));
 }
 
 function hintItem(n: number, total: number, markup: string): HTMLElement {
@@ -330,7 +336,15 @@ function solutionSection(c: CellView): HTMLElement {
 
 function renderLesson(): void {
   if (!cell) return;
-  els.lesson().replaceChildren(h("h2", { class: "visually-hidden" }, web.lesson), h("div", { class: "md lesson-body" }, cell.lesson ? html(cell.lesson) : ""));
+  els
+    .lesson()
+    .replaceChildren(
+      ...present(
+        h("h2", { class: "visually-hidden" }, web.lesson),
+        cell.lessonFallback ? h("p", { class: "note fallback" }, web.lessonFallback) : undefined,
+        h("div", { class: "md lesson-body" }, cell.lesson ? html(cell.lesson) : ""),
+      ),
+    );
   // The section of this cell's runtime stands out ("### Deno: …").
   const runtime = cell.runtime;
   els
@@ -397,6 +411,12 @@ function connect(): void {
   on("progress", () => void loadState());
   on("hints", () => void loadState());
 }
+
+// The language switch (page.ts): the app remembers the choice, the page comes back in it.
+document.getElementById("language")?.addEventListener("change", async (e) => {
+  await post("/api/lang", { lang: (e.target as HTMLSelectElement).value });
+  location.reload();
+});
 
 void loadState().catch(() => {});
 connect();

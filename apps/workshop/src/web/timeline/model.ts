@@ -7,6 +7,7 @@
 // at once, a message that arrived where another was due, one delivered twice, a crash), otherwise
 // the end of the run. Pure data: the server builds it, the page and the SVG renderer draw it.
 import type { Verdict } from "@workshop/harness";
+import { decodeMessage, render, t } from "@workshop/i18n";
 import { web } from "../strings.ts";
 
 type Line = Verdict["events"][number];
@@ -199,7 +200,7 @@ export function buildTimeline(v: Verdict): Timeline {
     } else if (l.op === "enter") openHold(l.w, t, lockOf(l.out ?? ""), "enter", l.out);
     else if (l.op === "leave") closeHold(l.w, t, lockOf(l.out ?? ""));
     else if (l.op === "holding") openHold(l.w, t, undefined, "holding");
-    else points.push({ kind: "mark", lane: l.w, t, label: web.mark(l.op, l.out), item: -1 });
+    else points.push({ kind: "mark", lane: l.w, t, label: web.mark(l.op, readable(l.out)), item: -1 });
   }
   // What never ended lasts until its process ended, or the run did.
   for (const lane of lanes) {
@@ -265,8 +266,14 @@ export function laneName(lanes: Lane[], id: string): string {
 
 function endWords(v: Verdict): string {
   const first = (v.message ?? "").split("\n")[0] ?? "";
-  const words: Record<string, string> = { deadlock: "deadlock suspected", busy: "busy, not waiting", loading: "never finished loading", oom: "out of memory" };
-  return [words[v.status] ?? v.status, first.length > 200 ? `${first.slice(0, 199)}…` : first].filter(Boolean).join(" — ");
+  // The server builds the model: it has the report's catalogue (the status words), the page does not.
+  return [t(`report:status.${v.status}`), first.length > 200 ? `${first.slice(0, 199)}…` : first].filter(Boolean).join(" — ");
+}
+
+/** A mark's note as the learner reads it: a scenario's fail() marks its message, keyed (scenario.ts). */
+function readable(out: string | undefined): string | undefined {
+  const m = decodeMessage(out);
+  return m ? firstLine(render(m)) : out;
 }
 
 // ---- where it broke ---------------------------------------------------------------------------

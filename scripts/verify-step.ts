@@ -5,7 +5,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { accidentalPasses, cells, chapters, gradeCell, gradeMany, passes, REPO, runScenario, scenariosOf } from "@workshop/harness";
+import { accidentalPasses, cells, chapters, gradeCell, gradeMany, passes, REPO, runScenario, scenariosOf, topicOf } from "@workshop/harness";
+import { readCatalogues, SOURCE } from "@workshop/i18n";
+import { checkCatalogues, checkHints, checkLesson, flatten, hasKeyIn, keysUsed } from "@workshop/i18n/parity";
 
 interface StepResult {
   passed: number;
@@ -90,9 +92,99 @@ const steps: Record<string, () => Promise<StepResult>> = {
     await Promise.all([lane(), lane()]);
     return result;
   },
+  // Every language says the same things (issue 12, packages/i18n): keys, params and plural forms
+  // alike in every catalogue, no empty or untranslated Chinese; a translated lesson has the English
+  // sections, translated hints as many per runtime and TODO; every key the code names exists.
+  // Reads files only: milliseconds. Prints the figures.
+  i18n: async () => i18nStep(),
   // The step-through app's own tests (state, backups, the terminal session).
   app: async () => (existsSync(join(REPO, "apps/workshop/package.json")) ? vitest(["--root", "apps/workshop"], {}) : { passed: 0, failed: 0, problems: [] }),
 };
+
+/**
+ * While the Chinese edition is being written, a chapter whose lessons, hints or scenario messages are
+ * not translated yet is a warning; once every chapter is, switch this on and it is a failure.
+ */
+const UNTRANSLATED_CHAPTER_FAILS = false;
+
+function i18nStep(): StepResult {
+  const started = performance.now();
+  const result: StepResult = { passed: 0, failed: 0, problems: [] };
+  const warnings: string[] = [];
+  const figures: string[] = [];
+  const check = (problems: string[]) => {
+    if (problems.length) result.failed++;
+    else result.passed++;
+    result.problems.push(...problems);
+  };
+  const untranslated = (what: string) => (UNTRANSLATED_CHAPTER_FAILS ? check([what]) : warnings.push(what));
+
+  // The catalogues.
+  const catalogues = readCatalogues();
+  const catalogueCheck = checkCatalogues(catalogues, SOURCE);
+  figures.push("keys per namespace and language:", ...catalogueCheck.figures.map((f) => `  ${f}`));
+  check(catalogueCheck.problems);
+
+  // Lessons and hints, per chapter.
+  const read = (file: string) => readFileSync(join(REPO, file), "utf8");
+  for (const chapter of chapters()) {
+    for (const [english, translated, compare] of [
+      ["README.md", "README.zh-CN.md", checkLesson],
+      ["hints.md", "hints.zh-CN.md", checkHints],
+    ] as const) {
+      const en = `workshops/${chapter}/${english}`;
+      const zh = `workshops/${chapter}/${translated}`;
+      if (!existsSync(join(REPO, en))) continue;
+      if (!existsSync(join(REPO, zh))) {
+        untranslated(`${zh} does not exist yet (the app shows ${english} instead)`);
+        continue;
+      }
+      const r = compare(zh, read(en), read(zh));
+      figures.push(...r.figures.map((f) => `  ${f}`));
+      check(r.problems);
+    }
+  }
+
+  // Every key the code names is in the source catalogue.
+  const namespaces = new Set(Object.keys(catalogues[SOURCE]));
+  const flat = Object.fromEntries(Object.entries(catalogues[SOURCE]).map(([ns, c]) => [ns, flatten(c)]));
+  let used = 0;
+  for (const file of ["packages/harness/src", "packages/harness/src/report", "apps/workshop/src", "scripts", "tests/scenarios"].flatMap(globDeep)) {
+    const keys = keysUsed(read(file), namespaces);
+    used += keys.length;
+    check(
+      keys
+        .filter((k) => !hasKeyIn(flat[k.split(":")[0]!]!, k.slice(k.indexOf(":") + 1)))
+        .map((k) => `${file}: "${k}" is in no ${SOURCE} catalogue (packages/i18n/locales/${SOURCE}/${k.split(":")[0]}.json)`),
+    );
+  }
+  figures.push(`keys named in the code: ${used}, every one checked against ${SOURCE}`);
+
+  // The chapters' scenario messages: keyed (fail("lock:…", params)) in a catalogue of the chapter's topic.
+  for (const chapter of chapters()) {
+    const topic = topicOf(chapter);
+    const scenarios = `tests/scenarios/${topic}.ts`;
+    if (!existsSync(join(REPO, scenarios))) continue;
+    const plain = [...read(scenarios).matchAll(/\bfail\(\s*(["'`])(?:(?!\1)[^\\]|\\.)*\s(?:(?!\1)[^\\]|\\.)*\1/g)].length;
+    if (plain) untranslated(`${scenarios}: ${plain} fail() message${plain === 1 ? " is" : "s are"} plain English, not a key of ${topic}.json`);
+    for (const lang of Object.keys(catalogues))
+      if (!catalogues[lang as keyof typeof catalogues][topic]) untranslated(`packages/i18n/locales/${lang}/${topic}.json does not exist yet`);
+  }
+
+  figures.push(`(${Math.round(performance.now() - started)} ms, no processes)`);
+  console.log(figures.join("\n"));
+  if (warnings.length)
+    console.log(
+      `\nnot translated yet (warnings; UNTRANSLATED_CHAPTER_FAILS in scripts/verify-step.ts makes them failures):\n${warnings.map((w) => `  ! ${w}`).join("\n")}`,
+    );
+  if (result.problems.length) console.log(`\nproblems:\n${result.problems.map((p) => `  ✗ ${p}`).join("\n")}`);
+  return result;
+}
+
+/** The .ts files directly in a folder of the repo (repo-relative). */
+function globDeep(dir: string): string[] {
+  return existsSync(join(REPO, dir)) ? glob(dir) : [];
+}
 
 function command(bin: string, args: string[], problem: string): StepResult {
   const run = spawnSync(join(BIN, bin), args, { cwd: REPO, stdio: "inherit" });

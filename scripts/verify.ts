@@ -8,7 +8,7 @@ import { REPO } from "@workshop/harness";
 
 // Static checks read files only: they may share the cores. Steps that run processes go one at a
 // time, so their timing checks are not starved by a typechecker.
-const STATIC = ["lint", "typecheck-node", "typecheck-deno", "typecheck-bun", "deno-check"];
+const STATIC = ["lint", "typecheck-node", "typecheck-deno", "typecheck-bun", "deno-check", "i18n"];
 const RUNNING = ["harness", "solutions", "starters", "app"];
 const STEPS = [...STATIC, ...RUNNING];
 

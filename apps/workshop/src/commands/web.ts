@@ -40,7 +40,7 @@ export async function webCommand(opts: { cell?: Cell; port?: number; open: boole
   }
   io.out(`${paint.bold(web.listening(paint.cyan(server.url)))}\n`);
   io.out(`${strings.editThis} ${paint.cyan(relative(targetFile(first, "starter")))}\n`);
-  io.out(`${opts.open && openBrowser(server.url) ? web.opened : web.openIt} ${web.howToStop}\n`);
+  io.out(`${web.openedAndStop(opts.open && openBrowser(server.url))}\n`);
   await session.open(first.id);
   // Until Ctrl-C or SIGTERM: the harness kills the running grading's processes on the same signal.
   await new Promise<void>((resolve) => {

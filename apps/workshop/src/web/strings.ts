@@ -20,6 +20,8 @@ export const web = {
   get howToStop() {
     return t("web:howToStop");
   },
+  /** "Opened it in your browser. Ctrl-C stops the web view." on one line. */
+  openedAndStop: (opened: boolean) => t("web:openedAndStop", { opened: t(opened ? "web:opened" : "web:openIt"), stop: t("web:howToStop") }),
   portInUse: (port: number) => t("web:portInUse", { port }),
   badPort: (value: string) => t("web:badPort", { value }),
   get stopped() {

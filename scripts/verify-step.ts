@@ -167,6 +167,8 @@ function i18nStep(): StepResult {
     if (!existsSync(join(REPO, scenarios))) continue;
     const plain = [...read(scenarios).matchAll(/\bfail\(\s*(["'`])(?:(?!\1)[^\\]|\\.)*\s(?:(?!\1)[^\\]|\\.)*\1/g)].length;
     if (plain) untranslated(`${scenarios}: ${plain} fail() message${plain === 1 ? " is" : "s are"} plain English, not a key of ${topic}.json`);
+    const titles = [...read(scenarios).matchAll(/\btitle:\s*(["'`])[^"'`\n]*\s[^"'`\n]*\1/g)].length;
+    if (titles) untranslated(`${scenarios}: ${titles} scenario title${titles === 1 ? " is" : "s are"} plain English, not a key of ${topic}.json`);
     for (const lang of Object.keys(catalogues))
       if (!catalogues[lang as keyof typeof catalogues][topic]) untranslated(`packages/i18n/locales/${lang}/${topic}.json does not exist yet`);
   }

@@ -348,9 +348,9 @@ function todoText(lines: string[], index: number): string {
   return parts.join(" ");
 }
 
-/** A scenario's title in words: a catalogue key ("lock:counter.title"), or (until its chapter is converted) plain English. */
-export function scenarioTitle(title: string, lang?: Lang): string {
-  return isKey(title) ? t(title, {}, lang) : title;
+/** A scenario's title in words: a catalogue key or message ("lock:counter.title"), or (until its chapter is converted) plain English. */
+export function scenarioTitle(title: string | Message, lang?: Lang): string {
+  return typeof title !== "string" ? render(title, lang) : isKey(title) ? t(title, {}, lang) : title;
 }
 
 /** The runtime's first lines, or that it printed nothing. */

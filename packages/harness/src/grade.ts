@@ -1,6 +1,6 @@
 // Grade a whole cell: every scenario of its chapter, each in its own run, reported as it finishes.
 // The one grading path: the app (watch mode), `npm test`, verify and the mutants all come here.
-import { isKey, type Lang, language, msg, render } from "@workshop/i18n";
+import { type Lang, language, msg, render } from "@workshop/i18n";
 import { type Cell, type Target, targetFile } from "./cells.ts";
 import { scenarioTitle } from "./compose.ts";
 import { warmUp } from "./pool.ts";
@@ -39,9 +39,9 @@ export interface GradeOptions {
  * The scenarios of a cell's chapter: name, title and deadline, without running anything. A title
  * that is a catalogue key ("lock:counter.title") comes in words, in `lang` (default: the current).
  */
-export async function scenariosOf(cell: Cell, lang?: Lang): Promise<Scenario<unknown>[]> {
+export async function scenariosOf(cell: Cell, lang?: Lang): Promise<(Scenario<unknown> & { title: string })[]> {
   const mod = (await import(cell.scenarioFile)) as { scenarios: Scenario<unknown>[] };
-  return mod.scenarios.map((s) => (isKey(s.title) ? { ...s, title: scenarioTitle(s.title, lang) } : s));
+  return mod.scenarios.map((s) => ({ ...s, title: scenarioTitle(s.title, lang) }));
 }
 
 /** A file that cannot load fails every scenario the same way: say it once, skip the rest. */

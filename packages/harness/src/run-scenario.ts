@@ -28,7 +28,7 @@ export interface RunOptions {
   cell: Cell;
   /** starter (the learner's file), solution, or a path to any file exporting the chapter's factories. */
   target: Target | { file: string };
-  scenario: { name: string; title: string; deadlineMs?: number; quietMs?: number; runtimes?: string[] };
+  scenario: { name: string; title: string | Message; deadlineMs?: number; quietMs?: number; runtimes?: string[] };
   /** Another module of scenarios for this cell's chapter (a benchmark); default: the chapter's. */
   scenarioFile?: string;
   /** Seed of the perturbation at traced calls (see journal.ts); none: no perturbation. */

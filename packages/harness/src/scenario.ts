@@ -20,10 +20,11 @@ export interface ScenarioContext<Cell> {
 export interface Scenario<Cell> {
   name: string;
   /**
-   * One line a learner reads in the test list: a key of the chapter's catalogue ("lock:counter.title",
-   * rendered in the learner's language by the harness), or — until the chapter is converted — English.
+   * One line a learner reads in the test list: a key of the chapter's catalogue ("lock:counter.title"),
+   * or a message with params (`msg("lock:counter.title", { workers: 4 })`), rendered in the learner's
+   * language by the harness — or, until the chapter is converted, English.
    */
-  title: string;
+  title: string | Message;
   /** Hard deadline for the whole scenario; past it the harness kills everything: deadlock. */
   deadlineMs?: number;
   /**
@@ -183,7 +184,7 @@ export function openCalls(worker: string): string[] {
  * The learner's factory returned something usable: check it before calling it, so a wrong answer
  * reads as a fail ("createLock() resolved to undefined"), not as a TypeError from the grader.
  */
-export function expectShape<T>(value: T, what: string, methods: string[]): T {
+export function expectShape<T>(value: T, what: string | Message, methods: string[]): T {
   if (value === null || (typeof value !== "object" && typeof value !== "function")) {
     const got =
       value === undefined

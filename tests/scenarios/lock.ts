@@ -1,7 +1,9 @@
 // 01-lock: the properties every Lock must have, on every runtime. Written once, against the
 // contract; each worker below runs in a real child process (Node, Bun) or worker (Deno).
-// Scenario order follows the starters' TODOs: take and wait (counter, mutual exclusion), release
-// (owner checks), timeouts (timeoutMs 0, giving up, waiting without spinning), a holder that dies.
+// Scenario order follows the starters' TODOs: take and wait (counter), timeouts (timeoutMs 0,
+// giving up, waiting without spinning), atomicity (mutual exclusion), release (owner checks), a
+// holder that dies. The one long wait (acquire-timeout) comes early, so the two scenarios graded at
+// a time finish together.
 // The first failing scenario is the one a learner reads: each check is placed where it names the
 // bug, and every sentence a learner may read is in this file.
 import { readFileSync, statSync } from "node:fs";
@@ -26,13 +28,13 @@ import { brief, describeError, range } from "./support.ts";
 const WORKERS = 4;
 const INCREMENTS = 250;
 /** Mutual exclusion: rounds that hold the lock across an await, then tight rounds that don't. */
-const SLOW_ROUNDS = 20;
+const SLOW_ROUNDS = 5;
 const SLOW_HOLD_MS = 2;
-const TIGHT_ROUNDS = 150;
+const TIGHT_ROUNDS = 100;
 /** Inside a tight round the holder stays (without awaiting) this long: long enough to be seen. */
 const TIGHT_HOLD_MS = 0.1;
 /** How long a waiter is left blocked in acquire() while its CPU time is measured. */
-const BLOCK_MS = 1_000;
+const BLOCK_MS = 700;
 /** A process waiting in acquire() may use at most this share of one core (Node's polling solution: under 8 %). */
 const WAITER_CPU_SHARE = 0.25;
 /** …and the process that created the lock (idle, or a lock server), meanwhile (solutions: under 1 %). */
@@ -43,16 +45,19 @@ const DEMAND_SHARE = 0.6;
 const MIN_SPIN_SHARE = 0.08;
 /** "At once", for timeoutMs 0: one try, plus a round trip to a lock server on a busy machine. */
 const AT_ONCE_MS = 250;
-/** A holder that dies: rounds in which two survivors go for a batch of its locks at the same moment… */
-const RACE_ROUNDS = 10;
-/** …this many locks per round (a lock server has no stale files to race on: a few are enough). */
-const RACE_BATCH: Record<Runtime, number> = { node: 8, deno: 0, bun: 1 };
+/** A holder that dies holding this many locks: two survivors race to recover each (a server has no files to race on). */
+const STALE_LOCKS: Record<Runtime, number> = { node: 10, deno: 1, bun: 2 };
+/** How late a survivor's file read may return (see slowReads), and how long a survivor holds a lock. */
+const LATE_READ_MS = 5;
+const SURVIVOR_HOLD_MS = 6;
 /** How long a survivor waits for a dead holder's lock to be recovered. */
 const RECOVER_MS = 2_000;
 /** No journal line for this long while workers should be busy: they are stuck. */
 const STUCK_MS = 2_500;
 /** How long a process already waiting in acquire() may take to get the lock once it is released. */
 const LATECOMER_MS = 1_000;
+/** …and how soon after the release it must have it (the Node solution: a few ms; a poll every 100 ms is fine too). */
+const HANDOFF_MS = 300;
 
 /**
  * A "too late" budget scaled for slow machines. (The harness's slack() reads an environment
@@ -91,13 +96,11 @@ function work(ms: number): void {
   }
 }
 
-const now = () => performance.timeOrigin + performance.now();
-
 // ---- calling the learner's lock, and checking what it answers ------------------------------
 
 /** acquire() without a timeout: it must resolve true, and nothing else. */
 async function take(lock: Lock): Promise<void> {
-  const got: unknown = await traced("acquire", () => lock.acquire(), said);
+  const got = await calling("acquire()", () => traced("acquire", () => lock.acquire(), said));
   if (got === true) return;
   if (got === false)
     fail(
@@ -110,12 +113,32 @@ async function take(lock: Lock): Promise<void> {
 /** acquire({ timeoutMs }): true or false, and how long it took. */
 async function tryTake(lock: Lock, timeoutMs: number, op = `acquire(timeout ${timeoutMs} ms)`): Promise<{ got: boolean; ms: number }> {
   const t0 = performance.now();
-  const got: unknown = await traced(op, () => lock.acquire({ timeoutMs }), said);
+  const got = await calling(`acquire({ timeoutMs: ${timeoutMs} })`, () => traced(op, () => lock.acquire({ timeoutMs }), said));
   const ms = Math.round(performance.now() - t0);
   if (typeof got !== "boolean")
     fail(`acquire({ timeoutMs: ${timeoutMs} }) resolved ${brief(got)}: it must resolve true (the lock is yours) or false (the timeout ran out)`);
   return { got, ms };
 }
+
+/** The learner's acquire() threw: a fail that says where, and what it usually means. */
+async function calling(what: string, call: () => Promise<unknown>): Promise<unknown> {
+  try {
+    return await call();
+  } catch (err) {
+    if ((err as Error | null)?.name === "Failure") throw err;
+    const where = whereInWorkshop(err instanceof Error ? err.stack : undefined);
+    fail(`${what} threw ${describeError(err)}${where ? ` (at ${where})` : ""}: it must resolve true or false, never throw. ${ACQUIRE_THREW[runtime]}`);
+  }
+}
+
+/** Why an acquire() usually throws, per mechanism. */
+const ACQUIRE_THREW: Record<Runtime, string> = {
+  node:
+    "Another process can remove the lock file between two of your calls — it released the lock, or recovered it: an ENOENT there means " +
+    "'nobody holds it right now', so try again instead of throwing.",
+  deno: "Check the arguments you give Atomics (the Int32Array, the index, the values).",
+  bun: "The server's acquire() must answer with a promise of true or false.",
+};
 
 /** release(), keeping what it threw: a worker reports it instead of crashing on it. */
 async function letGo(lock: Lock, op = "release"): Promise<string | undefined> {
@@ -185,10 +208,10 @@ export async function prober(lock: Lock): Promise<void> {
 }
 
 /**
- * The waiter that gives up: a 1 s timeout on a held lock, measuring its own CPU, then timeoutMs 0.
+ * The waiter that gives up: a 0.7 s timeout on a held lock, measuring its own CPU, then timeoutMs 0.
  * It stays alive afterwards — a waiter that gave up must be forgotten while it lives on.
  */
-export async function quitter(lock: Lock, calibrate: boolean): Promise<{ heldAfterwards: boolean; cpuMs: number; ms: number }> {
+export async function quitter(lock: Lock, calibrate: boolean): Promise<{ cpuMs: number; ms: number }> {
   signalParent("ready");
   await waitForParent("go");
   const share = calibrate ? coreShare() : undefined;
@@ -215,10 +238,8 @@ export async function quitter(lock: Lock, calibrate: boolean): Promise<{ heldAft
       `acquire({ timeoutMs: 0 }) on a held lock took ${once.ms} ms to resolve false: timeoutMs 0 means "don't wait" — try once and answer at once (Python: lock.acquire(block=False)).`,
     );
   signalParent("tried once");
-  await waitForParent("check", { timeoutMs: 30_000 });
-  // It gave up, and is still alive: it must not hold the lock now. Its release() must be refused.
-  const refused = await letGo(lock, "release (it gave up: must throw)");
-  return { heldAfterwards: refused === undefined, cpuMs: used.cpu, ms: timed.ms };
+  await waitForParent("done", { timeoutMs: 30_000 }); // alive until then: it gave up, it did not go away
+  return { cpuMs: used.cpu, ms: timed.ms };
 }
 
 /** Waits for "go", then takes the lock with a timeout (saying "waiting" first), holds it a moment, releases it. */
@@ -243,67 +264,81 @@ export async function holdForever(...locks: Lock[]): Promise<void> {
 }
 
 /**
- * A survivor of a holder that died. Round 0: it is already waiting when the holder is killed.
- * Each later round: it and another survivor go for a batch of the dead holder's locks at the same
- * moment (both start on the same 10 ms tick of the clock), all at once and in opposite orders — so
- * somewhere in the batch both find the same stale lock within microseconds of each other, however
- * far apart their starts were.
+ * A survivor of a holder that died. It waits for every one of the holder's locks at once; the
+ * holder dies while it (and another survivor) wait — so both find each stale lock at about the
+ * same moment. It takes each lock as it can, holds it a moment, and releases it.
  */
-export async function survivor(reverse: boolean, batch: number, ...locks: Lock[]): Promise<Attempt[]> {
-  const attempts: Attempt[] = [];
-  const rounds = 1 + (locks.length - 1) / batch;
-  for (let r = 0; r < rounds; r++) {
-    signalParent(`ready ${r}`);
-    await waitForParent(`go ${r}`, { timeoutMs: 30_000 });
-    const ks = r === 0 ? [0] : range(1 + (r - 1) * batch, 1 + r * batch);
-    if (reverse) ks.reverse();
-    if (r > 0) await onTheTick();
-    // One journal line for the batch, not one per lock: the calls must follow each other closely.
-    const op = r === 0 ? "acquire lock 0" : `acquire locks ${ks.at(0)}…${ks.at(-1)}, all at once`;
-    const tries = await traced(
-      op,
-      () => Promise.all(ks.map((k) => recover(locks[k] as Lock, k, r))),
-      (t) => `${t.filter((a) => a.got).length} of ${t.length}`,
-    );
-    attempts.push(...tries);
-    if (tries.some((a) => !a.got || a.releaseError)) break; // a lock may be in any state now: stop, and report
+export async function survivor(...locks: Lock[]): Promise<Attempt[]> {
+  await slowReads();
+  signalParent("ready");
+  await waitForParent("go", { timeoutMs: 30_000 });
+  // One journal line for all of them: the deadlock report still shows it waiting.
+  return traced(
+    `acquire all ${locks.length} locks at once`,
+    () => Promise.all(locks.map((lock, k) => recover(lock, k))),
+    (t) => `${t.filter((a) => a.got).length} of ${t.length}`,
+  );
+}
+
+/**
+ * Node: each file read in this process returns a moment late (now and then by several ms), as if
+ * the process had been descheduled right after it. A survivor that reads the dead holder's pid and then acts on it —
+ * removes or overwrites the file — acts on news that may be stale by then: another survivor may
+ * have recovered the lock meanwhile. Without the delay that window is microseconds wide and the
+ * bug shows once in a thousand runs; with it, in every run. A correct recovery does not depend on
+ * timing, so it passes however late its reads are.
+ */
+/** Up to a few ms — as a process descheduled at that moment would be. */
+function lateBy(): number {
+  return Math.random() * LATE_READ_MS;
+}
+
+async function slowReads(): Promise<void> {
+  if (!runtimeIs("node")) return;
+  type Fn = (...args: unknown[]) => unknown;
+  const fs = (await import("node:fs")).default as unknown as Record<string, Fn> & { promises: Record<string, Fn> };
+  const { syncBuiltinESMExports } = await import("node:module");
+  for (const name of ["readFileSync", "existsSync", "statSync"]) {
+    const read = fs[name] as Fn;
+    fs[name] = (...args: unknown[]) => {
+      try {
+        return read(...args);
+      } finally {
+        work(lateBy());
+      }
+    };
   }
-  return attempts;
+  const readFile = fs.promises.readFile as Fn;
+  fs.promises.readFile = async (...args: unknown[]) => {
+    const out = await readFile(...args);
+    await sleep(lateBy() * 2.5); // an await costs no CPU: a longer stretch
+    return out;
+  };
+  syncBuiltinESMExports(); // learners' `import { readFileSync } from "node:fs"` see the change too
 }
 
 /** One survivor's go at one of the dead holder's locks: take it, hold it a moment, release it. */
-async function recover(lock: Lock, k: number, round: number): Promise<Attempt> {
+async function recover(lock: Lock, k: number): Promise<Attempt> {
   try {
     const got: unknown = await lock.acquire({ timeoutMs: RECOVER_MS });
     if (typeof got !== "boolean") fail(`acquire({ timeoutMs: ${RECOVER_MS} }) resolved ${brief(got)}: it must resolve true or false`);
-    if (!got) return { k, round, got };
+    if (!got) return { k, got };
     mark("enter", `lock ${k}`);
-    await sleep(1);
+    await sleep(SURVIVOR_HOLD_MS);
     mark("leave", `lock ${k}`);
-    return { k, round, got, releaseError: await letGo(lock, `release lock ${k}`) };
+    return { k, got, releaseError: await letGo(lock, `release lock ${k}`) };
   } catch (err) {
     if ((err as Error | null)?.name === "Failure") throw err;
     const where = whereInWorkshop(err instanceof Error ? err.stack : undefined);
-    return { k, round, got: false, threw: `${describeError(err)}${where ? ` (at ${where})` : ""}` };
+    return { k, got: false, threw: `${describeError(err)}${where ? ` (at ${where})` : ""}` };
   }
 }
 
 interface Attempt {
   k: number;
-  round: number;
   got: boolean;
   threw?: string;
   releaseError?: string;
-}
-
-/** Sleep to just before the next 10 ms tick of the shared clock, then spin onto it. */
-async function onTheTick(): Promise<void> {
-  const tick = Math.ceil((now() + 2) / 10) * 10;
-  const nap = tick - now() - 4; // timers can be late by a few ms on a busy machine: spin the rest
-  if (nap > 0) await sleep(nap);
-  while (now() < tick) {
-    // both survivors leave this loop within microseconds of each other
-  }
 }
 
 /** Acquires the lock, then stays alive (so the lock is not stale) until the parent says so. */
@@ -346,54 +381,6 @@ export const scenarios: Scenario<LockCell>[] = [
       if (refused.length) fail(releaseFailed(refused, runtime));
       if (got !== expected)
         fail(`expected counter ${expected}, got ${got}: more increments than were made — is the Value shared, or does each process count on its own?`);
-    },
-  },
-  {
-    name: "mutual-exclusion",
-    title: `a monitor sees at most one holder at any time — ${SLOW_ROUNDS} rounds holding across an await, then ${TIGHT_ROUNDS} tight rounds each`,
-    deadlineMs: 20_000,
-    async run({ cell, start, journal, runtime }: Ctx) {
-      const lock = await makeLock(cell);
-      const workers = await startAll(start, WORKERS, "holder", [lock, SLOW_ROUNDS, SLOW_HOLD_MS, TIGHT_ROUNDS]);
-      await together(workers);
-      const ended = await watch(workers, 15_000, journal);
-      // What the monitor saw comes first: two holders is the cause; an error at release is its effect.
-      const { monitor, refused } = judgeHolders(journal(), workers);
-      if (!ended) await stuck(workers, lock, monitor, refused, runtime, "rounds");
-      if (monitor.overlaps) fail(twoHolders(monitor, runtime, "rounds"));
-      if (refused.length) fail(releaseFailed(refused, runtime));
-      expectFinished(workers);
-    },
-  },
-  {
-    name: "release-not-owner",
-    title: "release() by a process that does not hold the lock throws LockError, and leaves the lock held",
-    async run({ cell, start }: Ctx) {
-      const lock = await makeLock(cell);
-      await takeInMain(lock);
-      const [intruder, probe] = await Promise.all([start("wrongfulRelease", [lock], "intruder"), start("prober", [lock], "probe")]);
-      await watch([intruder], 5_000);
-      expectFinished([intruder]);
-      const { threw, code } = intruder.result as Awaited<ReturnType<typeof wrongfulRelease>>;
-      if (threw === null)
-        fail(
-          "release() by a process that does not hold the lock returned normally: it must throw LockError. " +
-            "Unlike Python's multiprocessing.Lock, our Lock checks its owner — compare the holder with the caller before freeing anything.",
-        );
-      if (!code) fail(`release() by a non-owner threw ${threw}, not a LockError: throw the contract's LockError (import it from @workshop/contracts)`);
-      // The refused release must not have freed it: a process waiting in acquire() must not get in.
-      await expectSignal(probe, "ready", 10_000, "start");
-      await probe.notify("go");
-      const freed = await signalled(probe, "got it", 300);
-      if (freed) fail("after a non-owner's release() was refused, another process could acquire the lock: a refused release must not free it");
-      if (probe.exitCode !== null) expectFinished([probe]);
-      probe.kill();
-      await probe.join({ timeoutMs: 5_000 });
-      const mine = await letGo(lock);
-      if (mine) fail(`main acquired the lock and then could not release it: release() threw ${mine}`);
-      const again = await letGo(lock, "release (not held by anyone)");
-      if (again === undefined) fail("releasing a lock that nobody holds returned normally: it must throw LockError too (Python raises here as well)");
-      if (!again.startsWith("LockError")) fail(`releasing a lock that nobody holds threw ${again}, not a LockError`);
     },
   },
   {
@@ -441,7 +428,9 @@ export const scenarios: Scenario<LockCell>[] = [
       // quitter gave up and lives on. latecomer starts waiting; main releases: latecomer must get it.
       await late.notify("go");
       await expectSignal(late, "waiting", 5_000, "start waiting");
-      await sleep(100); // latecomer is inside acquire() now, waiting
+      const lateSince = performance.now();
+      await sleep(50); // latecomer is inside acquire() now, waiting
+      const releasedAt = performance.now();
       const mine = await letGo(lock);
       if (mine) fail(`main acquired the lock with timeoutMs 0 and then could not release it: release() threw ${mine}`);
       await watch([late], LATECOMER_MS + slack(3_000));
@@ -457,17 +446,70 @@ export const scenarios: Scenario<LockCell>[] = [
         fail(forgotten(runtime, `latecomer, waiting in acquire() at that moment, did not get it within ${LATECOMER_MS} ms`));
       }
       if (after.releaseError) fail(`latecomer acquired the lock and then could not release it: release() threw ${after.releaseError}`);
+      const handoff = after.ms - (releasedAt - lateSince);
+      if (handoff > slack(HANDOFF_MS))
+        fail(
+          `latecomer was waiting in acquire() when main released the lock, and got it only ${Math.round(handoff)} ms later: a waiter must notice a release promptly. ` +
+            `${NOT_WOKEN[runtime]}`,
+        );
       await sleep(50); // time for a leftover retry loop of quitter's to take the free lock
       const again = await tryTake(lock, 0, "acquire(timeoutMs 0, lock free again)");
       if (!again.got) fail(forgotten(runtime, "latecomer got it and released it — and then main could not take it: somebody took it again"));
       const last = await letGo(lock);
       if (last) fail(`main acquired the free lock and then could not release it: release() threw ${last}`);
-      await quit.notify("check");
+      await quit.notify("done");
       await watch([quit], slack(3_000));
       expectFinished([quit]);
       const q = quit.result as Awaited<ReturnType<typeof quitter>>;
-      if (q.heldAfterwards) fail(forgotten(runtime, "quitter's own release() succeeded later, so it held the lock without knowing"));
       return { quitterCpuMs: Math.round(q.cpuMs), mainCpuMs: Math.round(mainUse.cpu) };
+    },
+  },
+  {
+    name: "mutual-exclusion",
+    title: `a monitor sees at most one holder at any time — ${SLOW_ROUNDS} rounds holding across an await, then ${TIGHT_ROUNDS} tight rounds each`,
+    deadlineMs: 20_000,
+    async run({ cell, start, journal, runtime }: Ctx) {
+      const lock = await makeLock(cell);
+      const workers = await startAll(start, WORKERS, "holder", [lock, SLOW_ROUNDS, SLOW_HOLD_MS, TIGHT_ROUNDS]);
+      await together(workers);
+      const ended = await watch(workers, 15_000, journal);
+      // What the monitor saw comes first: two holders is the cause; an error at release is its effect.
+      const { monitor, refused } = judgeHolders(journal(), workers);
+      if (!ended) await stuck(workers, lock, monitor, refused, runtime, "rounds");
+      if (monitor.overlaps) fail(twoHolders(monitor, runtime, "rounds"));
+      if (refused.length) fail(releaseFailed(refused, runtime));
+      expectFinished(workers);
+    },
+  },
+  {
+    name: "release-not-owner",
+    title: "release() by a process that does not hold the lock throws LockError, and leaves the lock held",
+    async run({ cell, start }: Ctx) {
+      const lock = await makeLock(cell);
+      await takeInMain(lock);
+      const [intruder, probe] = await Promise.all([start("wrongfulRelease", [lock], "intruder"), start("prober", [lock], "probe")]);
+      await watch([intruder], 5_000);
+      expectFinished([intruder]);
+      const { threw, code } = intruder.result as Awaited<ReturnType<typeof wrongfulRelease>>;
+      if (threw === null)
+        fail(
+          "release() by a process that does not hold the lock returned normally: it must throw LockError. " +
+            "Unlike Python's multiprocessing.Lock, our Lock checks its owner — compare the holder with the caller before freeing anything.",
+        );
+      if (!code) fail(`release() by a non-owner threw ${threw}, not a LockError: throw the contract's LockError (import it from @workshop/contracts)`);
+      // The refused release must not have freed it: a process waiting in acquire() must not get in.
+      await expectSignal(probe, "ready", 10_000, "start");
+      await probe.notify("go");
+      const freed = await signalled(probe, "got it", slack(150));
+      if (freed) fail("after a non-owner's release() was refused, another process could acquire the lock: a refused release must not free it");
+      if (probe.exitCode !== null) expectFinished([probe]);
+      probe.kill();
+      await probe.join({ timeoutMs: 5_000 });
+      const mine = await letGo(lock);
+      if (mine) fail(`main acquired the lock and then could not release it: release() threw ${mine}`);
+      const again = await letGo(lock, "release (not held by anyone)");
+      if (again === undefined) fail("releasing a lock that nobody holds returned normally: it must throw LockError too (Python raises here as well)");
+      if (!again.startsWith("LockError")) fail(`releasing a lock that nobody holds threw ${again}, not a LockError`);
     },
   },
   {
@@ -476,51 +518,52 @@ export const scenarios: Scenario<LockCell>[] = [
     deadlineMs: 20_000,
     async run({ cell, start, runtime, journal }: Ctx) {
       if (runtime === "deno") return keptHeld(cell, start);
-      const batch = RACE_BATCH[runtime];
       const locks: Lock[] = [];
-      for (let k = 0; k <= RACE_ROUNDS * batch; k++) locks.push(await makeLock(cell));
-      const [doomed, waiter, ...survivors] = (await Promise.all([
+      for (let k = 0; k < STALE_LOCKS[runtime]; k++) locks.push(await makeLock(cell));
+      // Where the lock keeps a line (Bun's server), a process that dies while waiting must leave it.
+      const lined = runtime === "bun";
+      const [doomed, s1, s2, waiter] = (await Promise.all([
         start("holdForever", locks, "doomed-holder"),
-        start("latecomer", [locks[0], 30_000], "doomed-waiter"),
-        start("survivor", [false, batch, ...locks], "survivor-1"),
-        start("survivor", [true, batch, ...locks], "survivor-2"),
-      ])) as [Proc, Proc, Proc, Proc];
+        start("survivor", locks, "survivor-1"),
+        start("survivor", locks, "survivor-2"),
+        ...(lined ? [start("latecomer", [locks[0], 30_000], "doomed-waiter")] : []),
+      ])) as [Proc, Proc, Proc, Proc | undefined];
+      const survivors = [s1, s2];
       await expectSignal(doomed, "holding", 10_000, `acquire ${locks.length} free locks`);
-      // Round 0: a waiter dies while waiting, then the holder dies while two survivors wait in line.
-      await together([waiter]);
-      await expectSignal(waiter, "waiting", 5_000, "start waiting");
-      await sleep(20);
-      let going = await roundStart(survivors, 0);
-      await sleep(30);
-      for (const p of [waiter, doomed]) {
+      if (waiter) {
+        await together([waiter]);
+        await expectSignal(waiter, "waiting", 5_000, "start waiting");
+        await sleep(20);
+      }
+      // A server hands a dead holder's lock to whoever waits in line: there, both survivors already
+      // wait when the waiter and the holder die. A lock file is found stale by whoever looks next:
+      // there, both go for all the dead holder's locks at once, right after it died.
+      if (lined) {
+        await together(survivors);
+        await sleep(20);
+      }
+      for (const p of waiter ? [waiter, doomed] : [doomed]) {
         p.kill();
         await p.join({ timeoutMs: 5_000 });
       }
-      // Rounds 1…: the holder is dead; both survivors go for a batch of its locks at the same moment.
-      for (let r = 1; going && r <= RACE_ROUNDS; r++) {
-        while (now() % 10 > 5) await sleep(1); // send "go" early in a 10 ms tick: both start on the next one
-        going = await roundStart(survivors, r);
-      }
-      // A survivor that stopped early (it reports why) leaves the other waiting for a round that never comes.
-      const idle = going ? [] : survivors.filter((s) => s.exitCode === null && openCalls(s.id).length === 0);
-      for (const s of idle) s.kill();
+      if (!lined) await together(survivors);
       const ended = await watch(survivors, slack(5_000), journal);
       const monitor = watchLocks(journal(), survivors);
       const tries = survivors.flatMap((s) => ((s.result as Attempt[] | undefined) ?? []).map((a) => ({ who: s.name, ...a })));
       if (monitor.overlaps) fail(twoSurvivors(monitor, runtime));
       const threw = tries.find((a) => a.threw);
-      if (threw) fail(survivorThrew(threw.who, threw.threw ?? "", threw.round, runtime));
+      if (threw) fail(survivorThrew(threw.who, threw.threw ?? "", runtime));
       const refused = tries.find((a) => a.releaseError);
-      if (refused) fail(survivorReleaseFailed(refused.who, refused.releaseError ?? "", refused.round, runtime));
+      if (refused) fail(survivorReleaseFailed(refused.who, refused.releaseError ?? "", runtime));
       if (!ended) {
         const late = survivors.filter((s) => s.exitCode === null);
         fail(
           `${late.map((s) => `${s.name} ${describeWait(openCalls(s.id).at(-1))}`).join("; ")}: an acquire({ timeoutMs: ${RECOVER_MS} }) did not return in time`,
         );
       }
-      expectFinished(survivors.filter((s) => !idle.includes(s)));
+      expectFinished(survivors);
       const missed = tries.find((a) => !a.got);
-      if (missed) fail(notRecovered(missed.who, missed.round, runtime));
+      if (missed) fail(notRecovered(missed.who, runtime));
     },
   },
 ];
@@ -541,20 +584,6 @@ function startAll(start: Ctx["start"], n: number, target: string, args: unknown[
 async function together(procs: Proc[], go = true): Promise<void> {
   for (const p of procs) await expectSignal(p, "ready", 10_000, "start");
   if (go) for (const p of procs) await p.notify("go");
-}
-
-/** Both survivors are ready for round k: tell them to go. False if one has ended (it says why). */
-async function roundStart(procs: Proc[], k: number): Promise<boolean> {
-  for (const p of procs) {
-    try {
-      await p.waitFor(`ready ${k}`, { timeoutMs: slack(RECOVER_MS + 3_000) });
-    } catch {
-      if (p.exitCode !== null) return false;
-      fail(`${p.name} did not finish round ${k - 1} within ${slack(RECOVER_MS + 3_000)} ms — is it waiting for something that never comes?`);
-    }
-  }
-  for (const p of procs) await p.notify(`go ${k}`);
-  return true;
 }
 
 /** Main takes a fresh, free lock. */
@@ -672,17 +701,22 @@ async function probeFree(lock: Lock): Promise<boolean | undefined> {
 interface Refusal {
   who: string;
   error: string;
+  /** How many releases there were in all. */
+  of: number;
 }
 
 /** The monitor's findings and the refused releases, from the journal. */
 function judgeHolders(lines: unknown[], procs: Proc[]): { monitor: Monitor; refused: Refusal[] } {
   const names = new Map(procs.map((p) => [p.id, p.name]));
   const refused: Refusal[] = [];
+  let releases = 0;
   for (const raw of lines) {
     const l = raw as { k?: string; ph?: string; op?: string; w: string; out?: string };
-    if (l.k === "ev" && l.ph === "end" && l.op?.startsWith("release") && l.out?.startsWith("threw ") && names.has(l.w))
-      refused.push({ who: names.get(l.w) ?? l.w, error: l.out.slice("threw ".length) });
+    if (l.k !== "ev" || l.ph !== "end" || !l.op?.startsWith("release") || !names.has(l.w)) continue;
+    releases++;
+    if (l.out?.startsWith("threw ")) refused.push({ who: names.get(l.w) ?? l.w, error: l.out.slice("threw ".length), of: 0 });
   }
+  for (const r of refused) r.of = releases;
   return { monitor: watchHolders(lines, procs), refused };
 }
 
@@ -768,11 +802,11 @@ function twoHolders(m: Monitor, rt: Runtime, rounds: string): string {
   const seen = f ? `${f.who} entered the critical section while ${f.other} was still inside (for ${f.forMs.toFixed(1)} ms already)` : "";
   if (neverWaits(m))
     return (
-      `two processes held the lock at once: ${seen} — ${m.overlaps} times in ${m.enters} ${rounds}. ` +
+      `two processes held the lock at once: ${seen} — ${times(m.overlaps)} in ${m.enters} ${rounds}. ` +
       `acquire() returned while another process held the lock: it must wait until the holder releases it. ${NO_WAIT[rt]}`
     );
   return (
-    `two processes held the lock at once: ${seen}${f?.tight ? ", in a tight round (nothing awaited inside)" : ""} — ${m.overlaps} times in ${m.enters} ${rounds}. ` +
+    `two processes held the lock at once: ${seen}${f?.tight ? ", in a tight round (nothing awaited inside)" : ""} — ${times(m.overlaps)} in ${m.enters} ${rounds}. ` +
     NOT_ATOMIC[rt]
   );
 }
@@ -803,9 +837,12 @@ const NOT_ATOMIC: Record<Runtime, string> = {
 /** Refused releases, when nobody was seen inside with the holder: the holder itself was refused. */
 function releaseFailed(refused: Refusal[], rt: Runtime): string {
   const r = refused[0] as Refusal;
+  const said = `${r.who}'s release() threw ${r.error}, right after its own acquire() had returned true — ${refused.length} of ${r.of} releases were refused`;
+  // Every release refused: the check itself is wrong. A few: the lock changed hands while it was held.
+  if (refused.length * 2 >= r.of) return `${said}, and the monitor saw nobody else inside: the holder itself was refused. ${RELEASE_OWNER[rt]}`;
   return (
-    `${r.who}'s release() threw ${r.error}, right after its own acquire() had returned true — ${refused.length} refused release${refused.length === 1 ? "" : "s"} in all, ` +
-    `and the monitor saw nobody else inside: the holder itself was refused. ${RELEASE_OWNER[rt]}`
+    `${said}: while it held the lock, the lock came to name another process — two holders, one after the other's takeover ` +
+    `(the monitor did not catch them inside at the same moment). ${NOT_ATOMIC[rt]}`
   );
 }
 
@@ -817,7 +854,7 @@ const RELEASE_OWNER: Record<Runtime, string> = {
 
 /** A waiter slept through a release: what wakes it, per mechanism. */
 const NOT_WOKEN: Record<Runtime, string> = {
-  node: "A waiter polls: it must try again after each short sleep until its deadline, not sleep once for the whole timeout.",
+  node: "A waiter polls: it must try again after each short sleep (a few ms) until its deadline — not sleep once for the whole timeout.",
   deno: "release() must wake a sleeper (Atomics.notify on the word it waits on), and the waiter must then try to claim the lock again.",
   bun: "release() must hand the lock to the next waiter in line and resolve its promise (grant(true)).",
 };
@@ -899,26 +936,20 @@ function runtimeIs(rt: Runtime): boolean {
 
 function twoSurvivors(m: Monitor, rt: Runtime): string {
   const f = m.first;
-  if (neverWaits(m))
-    return (
-      `two survivors held the lock at once: ${f?.who} entered while ${f?.other} was still inside — ${m.overlaps} times in ${m.enters} rounds. ` +
-      "acquire() returned while another process held the lock: it must wait until the holder releases it (or, if the holder died, until its lock is recovered)."
-    );
-  const when =
-    f?.what === "lock 0" ? "both were waiting in acquire() when the holder died" : `${f?.what}: both found the dead holder's lock at the same moment`;
+  const when = `${f?.what}: both were waiting in acquire() when the holder died, and found its lock at about the same moment`;
   const why =
     rt === "node"
       ? "One survivor removed the stale lock file and created its own; the other, which had also read the dead pid a moment before, then removed that fresh lock believing it still stale, and created another. " +
         "Checking 'is the owner dead?' and removing the file must not race with another survivor doing the same: guard the recovery, so one survivor at a time checks and removes (the lesson shows how)."
       : "After a holder dies, the lock goes to exactly one waiter: forget() must hand it over once, like release().";
-  return `two survivors held the lock at once after its holder was killed: ${f?.who} entered while ${f?.other} was still inside (${when}). ${why}`;
+  return (
+    `two survivors held the lock at once after its holder was killed: ${f?.who} entered while ${f?.other} was still inside (${when}; ${times(m.overlaps)} in ${m.enters}). ${why}` +
+    " (If acquire() does not wait at all, the mutual-exclusion scenario shows it first.)"
+  );
 }
 
-function survivorThrew(who: string, threw: string, round: number, rt: Runtime): string {
-  const when =
-    round === 0
-      ? "while it waited for a lock whose holder was killed"
-      : `in round ${round}, when it and another survivor went for the dead holder's locks at the same moment`;
+function survivorThrew(who: string, threw: string, rt: Runtime): string {
+  const when = "while it and another survivor waited for a lock whose holder was killed";
   const why =
     rt === "node"
       ? "Two survivors can find the same stale lock at once: when one has already removed it (or replaced it), the other's read or unlink finds no file. " +
@@ -927,22 +958,23 @@ function survivorThrew(who: string, threw: string, round: number, rt: Runtime): 
   return `${who}'s acquire() threw ${threw} ${when}. ${why}`;
 }
 
-function survivorReleaseFailed(who: string, error: string, k: number, rt: Runtime): string {
+function survivorReleaseFailed(who: string, error: string, rt: Runtime): string {
   const why =
     rt === "node"
       ? "Another survivor replaced its lock file while it held the lock: it recovered a lock that was no longer stale. Guard the recovery, so only one survivor checks and removes a stale lock at a time."
       : "The holder of a lock must be able to release it.";
-  return `${who}'s release() threw ${error} in round ${k}, although its acquire() had returned true: two survivors held the lock, one after the other's takeover. ${why}`;
+  return `${who}'s release() threw ${error}, although its acquire() had returned true: two survivors held the lock, one after the other's takeover. ${why}`;
 }
 
-function notRecovered(who: string, k: number, rt: Runtime): string {
+function notRecovered(who: string, rt: Runtime): string {
   const how =
     rt === "node"
       ? "The dead holder's lock file is still there (a stale lock): when the pid in it belongs to no living process (process.kill(pid, 0) throws ESRCH), remove the file — guarded, as the lesson shows — and try again."
       : "The server hears of every child's exit (forget()): drop that process's waits — a dead process never takes its turn — and if it held the lock, hand it to the next waiter still in line.";
   return (
     `the holder was killed while holding the lock, and ${who} could not acquire it within ${RECOVER_MS / 1000} s ` +
-    `(${k === 0 ? "it was already waiting when the holder died" : `round ${k}`}): a dead holder must not wedge the others. ${how}`
+    "(it was already waiting when the holder died): a dead holder must not wedge the others. " +
+    how
   );
 }
 
@@ -963,4 +995,9 @@ async function keptHeld(cell: LockCell, start: Ctx["start"]): Promise<void> {
       `survivor acquired a lock whose holder had been terminated (after ${ms} ms). A terminated worker runs no cleanup, and one word of shared memory cannot say who is alive: ` +
         "the lesson says the lock stays held, and acquire({ timeoutMs }) gives up in time. Did something release it on the holder's behalf?",
     );
+}
+
+/** "once", "7 times". */
+function times(n: number): string {
+  return n === 1 ? "once" : `${n} times`;
 }

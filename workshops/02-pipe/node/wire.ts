@@ -3,7 +3,7 @@
 // - definePipe() makes Pipe(): a connected pair of Unix domain sockets, one SocketWire around each.
 //   Node has no socketpair(), so it listens on a private address, connects and keeps both sides.
 //   Passing an end to a child sends the socket itself beside the IPC message (handle passing).
-// - SocketWire: one socket as a Connection needs it — read one chunk when asked, write, end.
+// - SocketWire: one socket as a Connection needs it — read what has arrived, write, end.
 // - ByteQueue: bytes received and not yet taken, kept as the chunks they came in.
 import { rmSync } from "node:fs";
 import { createConnection, createServer, type Socket } from "node:net";
@@ -14,8 +14,13 @@ import { type Reduction, reduce, registerReviver } from "@workshop/process";
 
 const KIND = "node-socket-connection";
 
-/** One end's socket. Nothing is read until someone asks, so unread bytes wait in the kernel. */
+/** At most this much is read ahead of the Connection; then the socket pauses and the kernel holds the rest. */
+const READ_AHEAD = 1 << 20;
+
+/** One end's socket. Nothing is read before the first read(), and then little ahead: unread bytes wait in the kernel. */
 export class SocketWire {
+  private chunks: Buffer[] = []; // read ahead, not yet handed out
+  private queued = 0;
   private started = false;
   private ended = false;
   private passed = false;
@@ -28,8 +33,8 @@ export class SocketWire {
   }
 
   /**
-   * The next chunk of bytes from the peer, as the kernel delivered it (a piece of a message, or
-   * several messages: a stream has no message boundaries). Waits up to `ms` — Infinity: as long as
+   * The bytes that have arrived from the peer, as one chunk (a piece of a message, or several
+   * messages: a stream has no message boundaries). Waits up to `ms` — Infinity: as long as
    * it takes; 0 or less: only what is already here. Resolves a Buffer, `null` once the stream has
    * ended (the peer closed its end, or died and the kernel closed it), `undefined` if nothing came
    * in time.
@@ -38,8 +43,14 @@ export class SocketWire {
     this.start();
     const deadline = performance.now() + ms;
     for (;;) {
-      const chunk = this.socket.read() as Buffer | null;
-      if (chunk !== null) return chunk;
+      if (this.chunks.length > 0) {
+        // Everything that has arrived, as one chunk (like a read() of the socket would return).
+        const chunk = this.chunks.length === 1 ? this.chunks[0]! : Buffer.concat(this.chunks, this.queued);
+        this.chunks = [];
+        this.queued = 0;
+        if (this.socket.isPaused()) this.socket.resume();
+        return chunk;
+      }
       if (this.ended || this.socket.readableEnded || this.socket.destroyed) return null;
       const left = deadline - performance.now();
       if (!(left > 0)) return undefined;
@@ -99,9 +110,15 @@ export class SocketWire {
     this.check("read from");
     if (this.started) return;
     this.started = true;
-    this.socket.on("readable", () => this.wake());
+    this.socket.on("data", (chunk: Buffer) => {
+      this.chunks.push(chunk);
+      this.queued += chunk.length;
+      if (this.queued >= READ_AHEAD) this.socket.pause(); // backpressure: the kernel keeps the rest
+      this.wake();
+    });
     this.socket.on("end", () => this.streamEnded());
     this.socket.on("close", () => this.streamEnded());
+    this.socket.resume();
   }
 
   private streamEnded(): void {

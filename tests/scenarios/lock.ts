@@ -13,13 +13,15 @@ import {
   expectFinished,
   expectShape,
   fail,
+  type Message,
+  msg,
   openCalls,
   type Scenario,
   type ScenarioContext,
   slack as scaled,
   settle,
   sleep,
-  whereInWorkshop,
+  whereSuffix,
 } from "@workshop/harness/scenario";
 import { mark, type ProcessLike, type Runtime, runtime, signalParent, traced, waitForParent } from "@workshop/process";
 import { journalPath } from "@workshop/process/journal";
@@ -102,12 +104,8 @@ function work(ms: number): void {
 async function take(lock: Lock): Promise<void> {
   const got = await calling("acquire()", () => traced("acquire", () => lock.acquire(), said));
   if (got === true) return;
-  if (got === false)
-    fail(
-      "acquire() without a timeout resolved false: with no timeout it must wait as long as it takes and resolve true once it holds the lock " +
-        "(Python: lock.acquire() blocks until it has the lock). Only a timeout may make it give up.",
-    );
-  fail(`acquire() resolved ${brief(got)}: it must resolve true (the lock is yours) or false (the timeout ran out)`);
+  if (got === false) fail("lock:acquire.falseWithoutTimeout");
+  fail("lock:acquire.notBoolean", { call: "acquire()", got: brief(got) });
 }
 
 /** acquire({ timeoutMs }): true or false, and how long it took. */
@@ -115,8 +113,7 @@ async function tryTake(lock: Lock, timeoutMs: number, op = `acquire(timeout ${ti
   const t0 = performance.now();
   const got = await calling(`acquire({ timeoutMs: ${timeoutMs} })`, () => traced(op, () => lock.acquire({ timeoutMs }), said));
   const ms = Math.round(performance.now() - t0);
-  if (typeof got !== "boolean")
-    fail(`acquire({ timeoutMs: ${timeoutMs} }) resolved ${brief(got)}: it must resolve true (the lock is yours) or false (the timeout ran out)`);
+  if (typeof got !== "boolean") fail("lock:acquire.notBoolean", { call: `acquire({ timeoutMs: ${timeoutMs} })`, got: brief(got) });
   return { got, ms };
 }
 
@@ -126,28 +123,23 @@ async function calling(what: string, call: () => Promise<unknown>): Promise<unkn
     return await call();
   } catch (err) {
     if ((err as Error | null)?.name === "Failure") throw err;
-    const where = whereInWorkshop(err instanceof Error ? err.stack : undefined);
-    fail(`${what} threw ${describeError(err)}${where ? ` (at ${where})` : ""}: it must resolve true or false, never throw. ${ACQUIRE_THREW[runtime]}`);
+    // Why an acquire() usually throws depends on the mechanism: lock:acquire.whyThrew.<runtime>.
+    fail("lock:acquire.threw", { call: what, error: thrown(err), why: msg(`lock:acquire.whyThrew.${runtime}`) });
   }
 }
 
-/** Why an acquire() usually throws, per mechanism. */
-const ACQUIRE_THREW: Record<Runtime, string> = {
-  node:
-    "Another process can remove the lock file between two of your calls — it released the lock, or recovered it: an ENOENT there means " +
-    "'nobody holds it right now', so try again instead of throwing.",
-  deno: "Check the arguments you give Atomics (the Int32Array, the index, the values).",
-  bun: "The server's acquire() must answer with a promise of true or false.",
-};
+/** What a call threw, as a message param: the error, and where in the learner's file. */
+function thrown(err: unknown): Message {
+  return msg("lock:threw", { error: describeError(err), at: whereSuffix(err instanceof Error ? err.stack : undefined) });
+}
 
 /** release(), keeping what it threw: a worker reports it instead of crashing on it. */
-async function letGo(lock: Lock, op = "release"): Promise<string | undefined> {
+async function letGo(lock: Lock, op = "release"): Promise<Message | undefined> {
   try {
     await traced(op, () => lock.release());
     return undefined;
   } catch (err) {
-    const where = whereInWorkshop(err instanceof Error ? err.stack : undefined);
-    return `${describeError(err)}${where ? ` (at ${where})` : ""}`;
+    return thrown(err);
   }
 }
 
@@ -218,32 +210,21 @@ export async function quitter(lock: Lock, calibrate: boolean): Promise<{ cpuMs: 
   const use0 = usage();
   const timed = await tryTake(lock, BLOCK_MS);
   const used = since(use0);
-  if (timed.got)
-    fail(
-      `acquire({ timeoutMs: ${BLOCK_MS} }) resolved true after ${timed.ms} ms while main held the lock the whole time: two holders. A timeout that runs out resolves false.`,
-    );
-  if (timed.ms < BLOCK_MS - 50)
-    fail(`acquire({ timeoutMs: ${BLOCK_MS} }) gave up after only ${timed.ms} ms: it must keep waiting for the whole timeout (are the units milliseconds?)`);
-  if (timed.ms > BLOCK_MS + slack(700))
-    fail(`acquire({ timeoutMs: ${BLOCK_MS} }) took ${timed.ms} ms to give up: check the deadline each time the wait ends, not only at the start`);
-  expectIdle(used, WAITER_CPU_SHARE, share, "acquire()", `while waiting ${(timed.ms / 1000).toFixed(1)} s for the lock`);
+  if (timed.got) fail("lock:acquireTimeout.trueWhileHeld", { timeoutMs: BLOCK_MS, ms: timed.ms });
+  if (timed.ms < BLOCK_MS - 50) fail("lock:acquireTimeout.gaveUpEarly", { timeoutMs: BLOCK_MS, ms: timed.ms });
+  if (timed.ms > BLOCK_MS + slack(700)) fail("lock:acquireTimeout.gaveUpLate", { timeoutMs: BLOCK_MS, ms: timed.ms });
+  expectIdle(used, WAITER_CPU_SHARE, share, "acquire()", msg("lock:acquireTimeout.whileWaiting", { seconds: timed.ms / 1000 }));
   signalParent("gave up");
   const once = await tryTake(lock, 0, "acquire(timeoutMs 0, lock held)");
-  if (once.got)
-    fail(
-      "acquire({ timeoutMs: 0 }) resolved true while main held the lock: two holders. timeoutMs 0 means try once — take the lock only if it is free, else resolve false.",
-    );
-  if (once.ms > slack(AT_ONCE_MS))
-    fail(
-      `acquire({ timeoutMs: 0 }) on a held lock took ${once.ms} ms to resolve false: timeoutMs 0 means "don't wait" — try once and answer at once (Python: lock.acquire(block=False)).`,
-    );
+  if (once.got) fail("lock:acquireTimeout.zeroTrueWhileHeld");
+  if (once.ms > slack(AT_ONCE_MS)) fail("lock:acquireTimeout.zeroSlowWhenHeld", { ms: once.ms });
   signalParent("tried once");
   await waitForParent("done", { timeoutMs: 30_000 }); // alive until then: it gave up, it did not go away
   return { cpuMs: used.cpu, ms: timed.ms };
 }
 
 /** Waits for "go", then takes the lock with a timeout (saying "waiting" first), holds it a moment, releases it. */
-export async function latecomer(lock: Lock, timeoutMs: number): Promise<{ got: boolean; ms: number; releaseError?: string }> {
+export async function latecomer(lock: Lock, timeoutMs: number): Promise<{ got: boolean; ms: number; releaseError?: Message }> {
   signalParent("ready");
   await waitForParent("go");
   signalParent("waiting");
@@ -321,7 +302,7 @@ async function slowReads(): Promise<void> {
 async function recover(lock: Lock, k: number): Promise<Attempt> {
   try {
     const got: unknown = await lock.acquire({ timeoutMs: RECOVER_MS });
-    if (typeof got !== "boolean") fail(`acquire({ timeoutMs: ${RECOVER_MS} }) resolved ${brief(got)}: it must resolve true or false`);
+    if (typeof got !== "boolean") fail("lock:holderDies.notBoolean", { timeoutMs: RECOVER_MS, got: brief(got) });
     if (!got) return { k, got };
     mark("enter", `lock ${k}`);
     await sleep(SURVIVOR_HOLD_MS);
@@ -329,16 +310,15 @@ async function recover(lock: Lock, k: number): Promise<Attempt> {
     return { k, got, releaseError: await letGo(lock, `release lock ${k}`) };
   } catch (err) {
     if ((err as Error | null)?.name === "Failure") throw err;
-    const where = whereInWorkshop(err instanceof Error ? err.stack : undefined);
-    return { k, got: false, threw: `${describeError(err)}${where ? ` (at ${where})` : ""}` };
+    return { k, got: false, threw: thrown(err) };
   }
 }
 
 interface Attempt {
   k: number;
   got: boolean;
-  threw?: string;
-  releaseError?: string;
+  threw?: Message;
+  releaseError?: Message;
 }
 
 /** Acquires the lock, then stays alive (so the lock is not stale) until the parent says so. */
@@ -357,7 +337,7 @@ type Proc = ProcessLike;
 export const scenarios: Scenario<LockCell>[] = [
   {
     name: "counter",
-    title: `${WORKERS} processes × ${INCREMENTS} increments under the lock ⇒ exactly ${WORKERS * INCREMENTS}`,
+    title: msg("lock:counter.title", { workers: WORKERS, increments: INCREMENTS, total: WORKERS * INCREMENTS }),
     deadlineMs: 25_000,
     async run({ cell, start, journal, runtime }: Ctx) {
       const lock = await makeLock(cell);
@@ -370,32 +350,25 @@ export const scenarios: Scenario<LockCell>[] = [
       expectFinished(workers); // every increment ran (a worker that crashed or exited early says so)
       const expected = WORKERS * INCREMENTS;
       const got: unknown = await counter.get();
-      if (typeof got !== "number") fail(`counter.get() resolved ${brief(got)}: the Value must hold a number`);
+      if (typeof got !== "number") fail("lock:counter.notNumber", { got: brief(got) });
       if (got < expected) {
-        const why = monitor.overlaps
-          ? twoHolders(monitor, runtime, "increments")
-          : "two processes read the same value and both wrote value + 1: the read and the write are not inside the same critical section. Does acquire() really wait while another process holds the lock?";
-        fail(`expected counter ${expected}, got ${got} — ${expected - got} lost updates: ${why}`);
+        const why = monitor.overlaps ? twoHolders(monitor, runtime, "increments") : msg("lock:counter.readWrite");
+        fail("lock:counter.lostUpdates", { expected, got, count: expected - got, why });
       }
       if (monitor.overlaps) fail(twoHolders(monitor, runtime, "increments"));
       if (refused.length) fail(releaseFailed(refused, runtime));
-      if (got !== expected)
-        fail(`expected counter ${expected}, got ${got}: more increments than were made — is the Value shared, or does each process count on its own?`);
+      if (got !== expected) fail("lock:counter.tooMany", { expected, got });
     },
   },
   {
     name: "acquire-timeout",
-    title: `acquire({ timeoutMs }): 0 tries once; ${BLOCK_MS} ms gives up in time without spinning; who gave up is forgotten`,
+    title: msg("lock:acquireTimeout.title", { timeoutMs: BLOCK_MS }),
     deadlineMs: 15_000,
     async run({ cell, start, runtime }: Ctx) {
       const lock = await makeLock(cell);
       const free = await tryTake(lock, 0, "acquire(timeoutMs 0, lock free)");
-      if (!free.got)
-        fail(
-          "acquire({ timeoutMs: 0 }) on a free lock resolved false: 0 means try once — take the lock if it is free, and answer false only if it is not " +
-            "(Python: lock.acquire(block=False) returns True on a free lock). Try first, then look at the clock.",
-        );
-      if (free.ms > slack(AT_ONCE_MS)) fail(`acquire({ timeoutMs: 0 }) on a free lock took ${free.ms} ms: a free lock is taken at once`);
+      if (!free.got) fail("lock:acquireTimeout.zeroFalseWhenFree");
+      if (free.ms > slack(AT_ONCE_MS)) fail("lock:acquireTimeout.zeroSlowWhenFree", { ms: free.ms });
       const [quit, late] = await Promise.all([start("quitter", [lock, runtime === "deno"], "quitter"), start("latecomer", [lock, LATECOMER_MS], "latecomer")]);
       await together([quit, late], false);
       await quit.notify("go");
@@ -404,9 +377,8 @@ export const scenarios: Scenario<LockCell>[] = [
         quit,
         "gave up",
         BLOCK_MS + slack(2_000),
-        `give up on acquire({ timeoutMs: ${BLOCK_MS} })`,
-        `acquire({ timeoutMs: ${BLOCK_MS} }) on a held lock had not returned after ${((BLOCK_MS + slack(2_000)) / 1000).toFixed(1)} s: ` +
-          `it must resolve false once the timeout has passed — keep a deadline in milliseconds (timeoutMs: ${BLOCK_MS} is ${BLOCK_MS / 1000} s), and check it each time the wait ends`,
+        msg("lock:acquireTimeout.giveUp", { timeoutMs: BLOCK_MS }),
+        msg("lock:acquireTimeout.notReturned", { timeoutMs: BLOCK_MS, seconds: (BLOCK_MS + slack(2_000)) / 1000, timeoutSeconds: BLOCK_MS / 1000 }),
       );
       const mainUse = since(use0);
       if (runtime !== "deno")
@@ -414,49 +386,40 @@ export const scenarios: Scenario<LockCell>[] = [
           mainUse,
           SERVER_CPU_SHARE,
           undefined,
-          `main — the process that created the lock${runtime === "bun" ? ", where its server runs" : ""} —`,
-          `while quitter waited ${(BLOCK_MS / 1000).toFixed(1)} s in acquire()`,
+          msg("lock:acquireTimeout.mainWho", { server: runtime === "bun" ? msg("lock:acquireTimeout.whereServerRuns") : "" }),
+          msg("lock:acquireTimeout.mainDuring", { seconds: BLOCK_MS / 1000 }),
         );
       await expectSignal(
         quit,
         "tried once",
         slack(1_500),
-        "answer acquire({ timeoutMs: 0 }) on a held lock",
-        `acquire({ timeoutMs: 0 }) on a held lock had not answered after ${slack(1_500)} ms — while acquire({ timeoutMs: ${BLOCK_MS} }) had given up in time: ` +
-          "0 means try once and don't wait (Python: block=False). Is 0 taken for 'no timeout'? (`if (opts.timeoutMs)` and `opts.timeoutMs || Infinity` both read 0 as false)",
+        msg("lock:acquireTimeout.answerZero"),
+        msg("lock:acquireTimeout.zeroNotAnswered", { ms: slack(1_500), timeoutMs: BLOCK_MS }),
       );
       // quitter gave up and lives on. latecomer starts waiting; main releases: latecomer must get it.
       await late.notify("go");
-      await expectSignal(late, "waiting", 5_000, "start waiting");
+      await expectSignal(late, "waiting", 5_000, msg("lock:steps.startWaiting"));
       const lateSince = performance.now();
       await sleep(50); // latecomer is inside acquire() now, waiting
       const releasedAt = performance.now();
       const mine = await letGo(lock);
-      if (mine) fail(`main acquired the lock with timeoutMs 0 and then could not release it: release() threw ${mine}`);
+      if (mine) fail("lock:acquireTimeout.mainReleaseHeld", { error: mine });
       await watch([late], LATECOMER_MS + slack(3_000));
       expectFinished([late]);
       const after = late.result as Awaited<ReturnType<typeof latecomer>>;
       if (!after.got) {
         const free = await tryTake(lock, 0, "acquire(timeoutMs 0: is the lock free?)");
-        if (free.got)
-          fail(
-            `latecomer was waiting in acquire() when main released the lock, and did not get it within ${LATECOMER_MS} ms — yet the lock was free all along: ` +
-              `nothing woke the waiter. ${NOT_WOKEN[runtime]}`,
-          );
-        fail(forgotten(runtime, `latecomer, waiting in acquire() at that moment, did not get it within ${LATECOMER_MS} ms`));
+        if (free.got) fail("lock:acquireTimeout.notWoken", { ms: LATECOMER_MS, why: notWoken(runtime) });
+        fail(forgotten(runtime, msg("lock:acquireTimeout.lateNotGot", { ms: LATECOMER_MS })));
       }
-      if (after.releaseError) fail(`latecomer acquired the lock and then could not release it: release() threw ${after.releaseError}`);
+      if (after.releaseError) fail("lock:acquireTimeout.latecomerRelease", { error: after.releaseError });
       const handoff = after.ms - (releasedAt - lateSince);
-      if (handoff > slack(HANDOFF_MS))
-        fail(
-          `latecomer was waiting in acquire() when main released the lock, and got it only ${Math.round(handoff)} ms later: a waiter must notice a release promptly. ` +
-            `${NOT_WOKEN[runtime]}`,
-        );
+      if (handoff > slack(HANDOFF_MS)) fail("lock:acquireTimeout.slowHandoff", { ms: Math.round(handoff), why: notWoken(runtime) });
       await sleep(50); // time for a leftover retry loop of quitter's to take the free lock
       const again = await tryTake(lock, 0, "acquire(timeoutMs 0, lock free again)");
-      if (!again.got) fail(forgotten(runtime, "latecomer got it and released it — and then main could not take it: somebody took it again"));
+      if (!again.got) fail(forgotten(runtime, msg("lock:acquireTimeout.takenAgain")));
       const last = await letGo(lock);
-      if (last) fail(`main acquired the free lock and then could not release it: release() threw ${last}`);
+      if (last) fail("lock:acquireTimeout.mainReleaseFree", { error: last });
       await quit.notify("done");
       await watch([quit], slack(3_000));
       expectFinished([quit]);
@@ -466,7 +429,7 @@ export const scenarios: Scenario<LockCell>[] = [
   },
   {
     name: "mutual-exclusion",
-    title: `a monitor sees at most one holder at any time — ${SLOW_ROUNDS} rounds holding across an await, then ${TIGHT_ROUNDS} tight rounds each`,
+    title: msg("lock:mutualExclusion.title", { slow: SLOW_ROUNDS, tight: TIGHT_ROUNDS }),
     deadlineMs: 20_000,
     async run({ cell, start, journal, runtime }: Ctx) {
       const lock = await makeLock(cell);
@@ -483,7 +446,7 @@ export const scenarios: Scenario<LockCell>[] = [
   },
   {
     name: "release-not-owner",
-    title: "release() by a process that does not hold the lock throws LockError, and leaves the lock held",
+    title: "lock:releaseNotOwner.title",
     async run({ cell, start }: Ctx) {
       const lock = await makeLock(cell);
       await takeInMain(lock);
@@ -491,30 +454,26 @@ export const scenarios: Scenario<LockCell>[] = [
       await watch([intruder], 5_000);
       expectFinished([intruder]);
       const { threw, code } = intruder.result as Awaited<ReturnType<typeof wrongfulRelease>>;
-      if (threw === null)
-        fail(
-          "release() by a process that does not hold the lock returned normally: it must throw LockError. " +
-            "Unlike Python's multiprocessing.Lock, our Lock checks its owner — compare the holder with the caller before freeing anything.",
-        );
-      if (!code) fail(`release() by a non-owner threw ${threw}, not a LockError: throw the contract's LockError (import it from @workshop/contracts)`);
+      if (threw === null) fail("lock:releaseNotOwner.returnedNormally");
+      if (!code) fail("lock:releaseNotOwner.notLockError", { error: threw });
       // The refused release must not have freed it: a process waiting in acquire() must not get in.
-      await expectSignal(probe, "ready", 10_000, "start");
+      await expectSignal(probe, "ready", 10_000, msg("lock:steps.start"));
       await probe.notify("go");
       const freed = await signalled(probe, "got it", slack(150));
-      if (freed) fail("after a non-owner's release() was refused, another process could acquire the lock: a refused release must not free it");
+      if (freed) fail("lock:releaseNotOwner.freed");
       if (probe.exitCode !== null) expectFinished([probe]);
       probe.kill();
       await probe.join({ timeoutMs: 5_000 });
       const mine = await letGo(lock);
-      if (mine) fail(`main acquired the lock and then could not release it: release() threw ${mine}`);
+      if (mine) fail("lock:releaseNotOwner.mainRelease", { error: mine });
       const again = await letGo(lock, "release (not held by anyone)");
-      if (again === undefined) fail("releasing a lock that nobody holds returned normally: it must throw LockError too (Python raises here as well)");
-      if (!again.startsWith("LockError")) fail(`releasing a lock that nobody holds threw ${again}, not a LockError`);
+      if (again === undefined) fail("lock:releaseNotOwner.unheldReturned");
+      if (!String(again.params?.error).startsWith("LockError")) fail("lock:releaseNotOwner.unheldNotLockError", { error: again });
     },
   },
   {
     name: "holder-dies",
-    title: "a holder that dies does not wedge the others — even when two survivors find its lock at the same moment",
+    title: "lock:holderDies.title",
     deadlineMs: 20_000,
     async run({ cell, start, runtime, journal }: Ctx) {
       if (runtime === "deno") return keptHeld(cell, start);
@@ -529,10 +488,10 @@ export const scenarios: Scenario<LockCell>[] = [
         ...(lined ? [start("latecomer", [locks[0], 30_000], "doomed-waiter")] : []),
       ])) as [Proc, Proc, Proc, Proc | undefined];
       const survivors = [s1, s2];
-      await expectSignal(doomed, "holding", 10_000, `acquire ${locks.length} free locks`);
+      await expectSignal(doomed, "holding", 10_000, msg("lock:holderDies.acquireLocks", { count: locks.length }));
       if (waiter) {
         await together([waiter]);
-        await expectSignal(waiter, "waiting", 5_000, "start waiting");
+        await expectSignal(waiter, "waiting", 5_000, msg("lock:steps.startWaiting"));
         await sleep(20);
       }
       // A server hands a dead holder's lock to whoever waits in line: there, both survivors already
@@ -552,14 +511,12 @@ export const scenarios: Scenario<LockCell>[] = [
       const tries = survivors.flatMap((s) => ((s.result as Attempt[] | undefined) ?? []).map((a) => ({ who: s.name, ...a })));
       if (monitor.overlaps) fail(twoSurvivors(monitor, runtime));
       const threw = tries.find((a) => a.threw);
-      if (threw) fail(survivorThrew(threw.who, threw.threw ?? "", runtime));
+      if (threw?.threw) fail(survivorThrew(threw.who, threw.threw, runtime));
       const refused = tries.find((a) => a.releaseError);
-      if (refused) fail(survivorReleaseFailed(refused.who, refused.releaseError ?? "", runtime));
+      if (refused?.releaseError) fail(survivorReleaseFailed(refused.who, refused.releaseError, runtime));
       if (!ended) {
         const late = survivors.filter((s) => s.exitCode === null);
-        fail(
-          `${late.map((s) => `${s.name} ${describeWait(openCalls(s.id).at(-1))}`).join("; ")}: an acquire({ timeoutMs: ${RECOVER_MS} }) did not return in time`,
-        );
+        fail("lock:holderDies.notReturned", { waits: whoWaitsWhere(late), timeoutMs: RECOVER_MS });
       }
       expectFinished(survivors);
       const missed = tries.find((a) => !a.got);
@@ -582,26 +539,26 @@ function startAll(start: Ctx["start"], n: number, target: string, args: unknown[
 
 /** A start barrier: every process is up (signalled "ready") before any is told "go". */
 async function together(procs: Proc[], go = true): Promise<void> {
-  for (const p of procs) await expectSignal(p, "ready", 10_000, "start");
+  for (const p of procs) await expectSignal(p, "ready", 10_000, msg("lock:steps.start"));
   if (go) for (const p of procs) await p.notify("go");
 }
 
 /** Main takes a fresh, free lock. */
 async function takeInMain(lock: Lock): Promise<void> {
   const { got } = await tryTake(lock, 2_000);
-  if (!got) fail("the main process could not acquire a fresh, free lock within 2 s");
+  if (!got) fail("lock:steps.mainCouldNotTake", { seconds: 2 });
 }
 
 /** Wait for a worker's signal; if it ended instead, say how (its fail, crash or early exit). */
-async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: string, late?: string): Promise<void> {
+async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: Message, late?: Message): Promise<void> {
   try {
     await p.waitFor(what, { timeoutMs });
   } catch {
     if (p.exitCode !== null) {
       expectFinished([p]);
-      fail(`${p.name} returned before it could ${doing}`);
+      fail("lock:steps.returnedBefore", { who: p.name, doing });
     }
-    fail(late ?? `${p.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+    fail(late ?? msg("lock:steps.signalLate", { who: p.name, doing, ms: timeoutMs }));
   }
 }
 
@@ -640,7 +597,7 @@ async function watch(procs: Proc[], ms: number, journal?: () => unknown[]): Prom
   const running = procs.filter((p) => p.exitCode === null);
   const ended = procs.filter((p) => p.exitCode !== null && !p.finished);
   if (ended.length) expectFinished(ended); // a crash or an early exit explains the rest
-  fail(`${running.map((p) => p.name).join(", ")} did not finish within ${Math.round(ms)} ms — is it waiting for something that never comes?`);
+  fail("lock:steps.notFinished", { who: running.map((p) => p.name), ms: Math.round(ms) });
 }
 
 function sizeOf(file: string): number {
@@ -656,30 +613,29 @@ function sizeOf(file: string): number {
  * release, a crash or an early exit — else who waits where, and whether the lock is free (nobody
  * woke the waiters) or held (a release did not free it).
  */
-async function stuck(procs: Proc[], lock: Lock, m: Monitor, refused: Refusal[], rt: Runtime, rounds: string): Promise<never> {
+async function stuck(procs: Proc[], lock: Lock, m: Monitor, refused: Refusal[], rt: Runtime, rounds: "increments" | "rounds"): Promise<never> {
   if (m.overlaps) fail(twoHolders(m, rt, rounds));
   if (refused.length) fail(releaseFailed(refused, rt));
   const ended = procs.filter((p) => p.exitCode !== null && !p.finished);
   if (ended.length) expectFinished(ended);
   const running = procs.filter((p) => p.exitCode === null);
-  const where = running.map((p) => `${p.name} ${describeWait(openCalls(p.id).at(-1))}`).join("; ");
   const waiting = running.filter((p) => openCalls(p.id).some((c) => c.startsWith("acquire")));
-  const quiet = `for ${(slack(STUCK_MS) / 1000).toFixed(1)} s nothing happened (${where})`;
-  if (waiting.length === 0 || waiting.length < running.length) fail(`${quiet}. Is a lock call waiting for something that never comes?`);
+  const quiet = msg("lock:stuck.quiet", { seconds: slack(STUCK_MS) / 1000, where: whoWaitsWhere(running) });
+  if (waiting.length === 0 || waiting.length < running.length) fail("lock:stuck.notInLockCall", { quiet });
   const free = await probeFree(lock);
-  if (free === true)
-    fail(
-      `${quiet} — yet the lock was free: main took it at once with acquire({ timeoutMs: 0 }). The waiters slept through the release: nothing woke them. ${NOT_WOKEN[rt]}`,
-    );
-  if (free === false)
-    fail(
-      `${quiet}, and the lock stays held although every process that took it has released it (each release() returned): does release() really free the lock, and hand it to a waiter?`,
-    );
-  fail(`${quiet}. Does release() really free the lock (and wake a waiter)?`);
+  if (free === true) fail("lock:stuck.free", { quiet, why: notWoken(rt) });
+  if (free === false) fail("lock:stuck.held", { quiet });
+  fail("lock:stuck.unknown", { quiet });
 }
 
-function describeWait(call: string | undefined): string {
-  return call ? `waiting in ${call}` : "running, in no lock call";
+/** "w1 waiting in acquire(); w2 running, in no lock call": where each process is, as the journal says. */
+function whoWaitsWhere(procs: Proc[]): Message | "" {
+  const each = procs.map((p) => {
+    const call = openCalls(p.id).at(-1);
+    return msg("lock:stuck.who", { who: p.name, wait: call ? msg("lock:stuck.waitingIn", { call }) : msg("lock:stuck.noCall") });
+  });
+  // One message: "first; rest", folded from the right (each language joins with its own punctuation).
+  return each.reduceRight<Message | "">((rest, first) => (rest === "" ? first : msg("lock:stuck.and", { first, rest })), "");
 }
 
 /** Is the lock free? main tries once (timeoutMs 0), giving up on an answer after 1 s: undefined. */
@@ -797,77 +753,39 @@ function neverWaits(m: Monitor): boolean {
 }
 
 /** Two holders at once: "does not wait" when it happens all the time, "not atomic" when it is rare. */
-function twoHolders(m: Monitor, rt: Runtime, rounds: string): string {
+function twoHolders(m: Monitor, rt: Runtime, rounds: "increments" | "rounds"): Message {
   const f = m.first;
-  const seen = f ? `${f.who} entered the critical section while ${f.other} was still inside (for ${f.forMs.toFixed(1)} ms already)` : "";
-  if (neverWaits(m))
-    return (
-      `two processes held the lock at once: ${seen} — ${times(m.overlaps)} in ${m.enters} ${rounds}. ` +
-      `acquire() returned while another process held the lock: it must wait until the holder releases it. ${NO_WAIT[rt]}`
-    );
-  return (
-    `two processes held the lock at once: ${seen}${f?.tight ? ", in a tight round (nothing awaited inside)" : ""} — ${times(m.overlaps)} in ${m.enters} ${rounds}. ` +
-    NOT_ATOMIC[rt]
-  );
+  // Journal times come from different processes' clocks: a hair below zero is "just now".
+  const seen = f ? msg("lock:twoHolders.seen", { who: f.who, other: f.other, ms: Math.max(0, f.forMs) }) : "";
+  const counted = { times: times(m.overlaps), enters: m.enters, rounds: msg(`lock:twoHolders.${rounds}`) };
+  // Where a second holder comes from, per mechanism: lock:twoHolders.noWait.<runtime> when it
+  // happens all the time, lock:twoHolders.notAtomicWhy.<runtime> when it is rare.
+  if (neverWaits(m)) return msg("lock:twoHolders.neverWaits", { seen, ...counted, why: msg(`lock:twoHolders.noWait.${rt}`) });
+  return msg("lock:twoHolders.notAtomic", { seen, tight: f?.tight ? msg("lock:twoHolders.tight") : "", ...counted, why: notAtomic(rt) });
 }
 
-/** Where a second holder comes from when it happens all the time, per mechanism. */
-const NO_WAIT: Record<Runtime, string> = {
-  node: 'Does acquire() return true only after its own open(…, "wx") succeeded — and otherwise sleep and try again?',
-  deno:
-    "Does it return true only when its own compareExchange found the word free? Being woken from a wait does not make the lock yours: " +
-    "after every wake-up, claim it again — another worker may have claimed it first.",
-  bun: "The server granted the lock while someone held it: a second acquire() must wait in line (an unresolved promise) until release() hands the lock over.",
-};
-
-/** Where a rare second holder usually comes from, per mechanism. */
-const NOT_ATOMIC: Record<Runtime, string> = {
-  node:
-    "acquire is not atomic: between seeing that there is no lock file and creating one, another process created it too. Checking and creating must be one step — " +
-    "the kernel does both in one call when you open the file with the flag that fails if it exists. " +
-    "(Or a stale-lock check removed a fresh lock: a lock file exists, still empty, for a moment between its creation and the write of the pid — an empty owner is not a dead one.)",
-  deno:
-    "acquire is not atomic: between reading the word as free and writing your number, another worker wrote its own. Reading and claiming must be one atomic step " +
-    "(compare-and-swap, and check what it returned); and being woken from a wait does not make the lock yours — claim it again.",
-  bun:
-    "the server granted the lock while someone held it. It decides alone, one message at a time: grant only while nobody holds the lock " +
-    "(holder is null), and on release hand it to exactly one waiter.",
-};
+function notAtomic(rt: Runtime): Message {
+  return msg(`lock:twoHolders.notAtomicWhy.${rt}`);
+}
 
 /** Refused releases, when nobody was seen inside with the holder: the holder itself was refused. */
-function releaseFailed(refused: Refusal[], rt: Runtime): string {
+function releaseFailed(refused: Refusal[], rt: Runtime): Message {
   const r = refused[0] as Refusal;
-  const said = `${r.who}'s release() threw ${r.error}, right after its own acquire() had returned true — ${refused.length} of ${r.of} releases were refused`;
-  // Every release refused: the check itself is wrong. A few: the lock changed hands while it was held.
-  if (refused.length * 2 >= r.of) return `${said}, and the monitor saw nobody else inside: the holder itself was refused. ${RELEASE_OWNER[rt]}`;
-  return (
-    `${said}: while it held the lock, the lock came to name another process — two holders, one after the other's takeover ` +
-    `(the monitor did not catch them inside at the same moment). ${NOT_ATOMIC[rt]}`
-  );
+  const said = msg("lock:refused.said", { who: r.who, error: r.error, refused: refused.length, releases: r.of });
+  // Every release refused: the check itself is wrong (lock:refused.owner.<runtime>). A few: the lock changed hands while it was held.
+  if (refused.length * 2 >= r.of) return msg("lock:refused.itself", { said, why: msg(`lock:refused.owner.${rt}`) });
+  return msg("lock:refused.takeover", { said, why: notAtomic(rt) });
 }
 
-const RELEASE_OWNER: Record<Runtime, string> = {
-  node: "Does release() compare the pid read back from the lock file with process.pid as numbers? (readFileSync returns a string.)",
-  deno: "Does release() compare the word with this worker's own number (currentProcess().num, taken inside the worker)?",
-  bun: "Does the server compare the holder with the process asking (its id), the same way acquire() recorded it?",
-};
+/** A waiter slept through a release: what wakes it, per mechanism (lock:notWoken.<runtime>). */
+function notWoken(rt: Runtime): Message {
+  return msg(`lock:notWoken.${rt}`);
+}
 
-/** A waiter slept through a release: what wakes it, per mechanism. */
-const NOT_WOKEN: Record<Runtime, string> = {
-  node: "A waiter polls: it must try again after each short sleep (a few ms) until its deadline — not sleep once for the whole timeout.",
-  deno: "release() must wake a sleeper (Atomics.notify on the word it waits on), and the waiter must then try to claim the lock again.",
-  bun: "release() must hand the lock to the next waiter in line and resolve its promise (grant(true)).",
-};
-
-function forgotten(rt: Runtime, what: string): string {
-  const how =
-    rt === "bun"
-      ? "remove it from the server's line (this.waiters) when its timer fires — otherwise release() hands the lock to a waiter nobody is waiting for, and it is never released"
-      : "stop trying: a timeout raced against a retry loop that keeps going lets the loop take the lock later, for a caller that has gone";
-  return (
-    `quitter's acquire({ timeoutMs: ${BLOCK_MS} }) had resolved false, and quitter lived on; then main released the lock, and ${what}. ` +
-    `The lock went to the waiter that gave up. A waiter whose time ran out must leave for good: ${how}. (Python: acquire(timeout=…) returns False and is gone.)`
-  );
+/** The lock went to a waiter that had given up: `what` happened after main released it. */
+function forgotten(rt: Runtime, what: Message): Message {
+  const how = rt === "bun" ? msg("lock:acquireTimeout.leave.serverLine") : msg("lock:acquireTimeout.leave.retryLoop");
+  return msg("lock:acquireTimeout.forgotten", { timeoutMs: BLOCK_MS, what, how });
 }
 
 /** What a process used over a stretch of time: CPU, and (where the kernel says) how long it wanted a core. */
@@ -914,75 +832,63 @@ function coreShare(): number {
  * A waiting process must sleep: its CPU time (or the time it wanted a core) over the wall time,
  * against a share of one core. `spin`: the share a spinning thread gets now, where demand is unknown.
  */
-function expectIdle(u: Usage, limit: number, spin: number | undefined, who: string, during: string): void {
+function expectIdle(u: Usage, limit: number, spin: number | undefined, who: string | Message, during: Message): void {
   const cpuShare = u.cpu / Math.max(1, u.ms);
   const wanted = u.demand === undefined ? undefined : u.demand / Math.max(1, u.ms);
   const busy = cpuShare > limit || (wanted !== undefined && wanted > DEMAND_SHARE) || (spin !== undefined && cpuShare > Math.max(MIN_SPIN_SHARE, spin / 2));
   if (!busy) return;
   const measured =
     wanted !== undefined && wanted > DEMAND_SHARE && cpuShare <= limit
-      ? `${who} wanted a core for ${Math.round(u.demand ?? 0)} ms ${during} (running or waiting its turn; it got ${Math.round(u.cpu)} ms of CPU on this busy machine)`
-      : `${who} used ${Math.round(u.cpu)} ms of CPU ${during} — ${Math.round(cpuShare * 100)} % of a core${spin !== undefined && spin < 0.9 ? ` (a spinning thread gets ${Math.round(spin * 100)} % here now)` : ""}`;
-  const deno = runtimeIs("deno") ? " (Deno measures the whole process: every worker, all idle but this one)" : "";
-  fail(
-    `${measured}${deno}, where a waiting lock uses a few %: a busy loop. ` +
-      "Waiting must sleep until the lock may be free (a timer between tries, or a wait that something wakes), not try again and again without pause.",
-  );
+      ? msg("lock:idle.wanted", { who, demand: Math.round(u.demand ?? 0), during, cpu: Math.round(u.cpu) })
+      : msg("lock:idle.used", {
+          who,
+          cpu: Math.round(u.cpu),
+          during,
+          percent: Math.round(cpuShare * 100),
+          spin: spin !== undefined && spin < 0.9 ? msg("lock:idle.spin", { percent: Math.round(spin * 100) }) : "",
+        });
+  fail("lock:idle.busyLoop", { measured, deno: runtimeIs("deno") ? msg("lock:idle.deno") : "" });
 }
 
 function runtimeIs(rt: Runtime): boolean {
   return runtime === rt;
 }
 
-function twoSurvivors(m: Monitor, rt: Runtime): string {
+/** Node's lock file has its own way to get recovery wrong; a lock server (Bun) has one. */
+function mechanism(rt: Runtime): "node" | "server" {
+  return rt === "node" ? "node" : "server";
+}
+
+function twoSurvivors(m: Monitor, rt: Runtime): Message {
   const f = m.first;
-  const when = `${f?.what}: both were waiting in acquire() when the holder died, and found its lock at about the same moment`;
-  const why =
-    rt === "node"
-      ? "One survivor removed the stale lock file and created its own; the other, which had also read the dead pid a moment before, then removed that fresh lock believing it still stale, and created another. " +
-        "Checking 'is the owner dead?' and removing the file must not race with another survivor doing the same: guard the recovery, so one survivor at a time checks and removes (the lesson shows how)."
-      : "After a holder dies, the lock goes to exactly one waiter: forget() must hand it over once, like release().";
-  return (
-    `two survivors held the lock at once after its holder was killed: ${f?.who} entered while ${f?.other} was still inside (${when}; ${times(m.overlaps)} in ${m.enters}). ${why}` +
-    " (If acquire() does not wait at all, the mutual-exclusion scenario shows it first.)"
-  );
+  const k = Number(f?.what?.replace(/\D/g, "")); // the mark says "lock 3"
+  return msg("lock:holderDies.twoSurvivors", {
+    who: f?.who,
+    other: f?.other,
+    lock: msg("lock:holderDies.lockNo", { k }),
+    times: times(m.overlaps),
+    enters: m.enters,
+    why: msg(`lock:holderDies.twoSurvivorsWhy.${mechanism(rt)}`),
+  });
 }
 
-function survivorThrew(who: string, threw: string, rt: Runtime): string {
-  const when = "while it and another survivor waited for a lock whose holder was killed";
-  const why =
-    rt === "node"
-      ? "Two survivors can find the same stale lock at once: when one has already removed it (or replaced it), the other's read or unlink finds no file. " +
-        "Recovering must expect that — and must never remove a lock that is no longer the stale one: guard the recovery (the lesson shows how)."
-      : "A survivor's acquire() must wait, and get the lock once the dead holder's is freed — not throw.";
-  return `${who}'s acquire() threw ${threw} ${when}. ${why}`;
+function survivorThrew(who: string, error: Message, rt: Runtime): Message {
+  return msg("lock:holderDies.survivorThrew", { who, error, why: msg(`lock:holderDies.survivorThrewWhy.${mechanism(rt)}`) });
 }
 
-function survivorReleaseFailed(who: string, error: string, rt: Runtime): string {
-  const why =
-    rt === "node"
-      ? "Another survivor replaced its lock file while it held the lock: it recovered a lock that was no longer stale. Guard the recovery, so only one survivor checks and removes a stale lock at a time."
-      : "The holder of a lock must be able to release it.";
-  return `${who}'s release() threw ${error}, although its acquire() had returned true: two survivors held the lock, one after the other's takeover. ${why}`;
+function survivorReleaseFailed(who: string, error: Message, rt: Runtime): Message {
+  return msg("lock:holderDies.survivorReleaseFailed", { who, error, why: msg(`lock:holderDies.survivorReleaseWhy.${mechanism(rt)}`) });
 }
 
-function notRecovered(who: string, rt: Runtime): string {
-  const how =
-    rt === "node"
-      ? "The dead holder's lock file is still there (a stale lock): when the pid in it belongs to no living process (process.kill(pid, 0) throws ESRCH), remove the file — guarded, as the lesson shows — and try again."
-      : "The server hears of every child's exit (forget()): drop that process's waits — a dead process never takes its turn — and if it held the lock, hand it to the next waiter still in line.";
-  return (
-    `the holder was killed while holding the lock, and ${who} could not acquire it within ${RECOVER_MS / 1000} s ` +
-    "(it was already waiting when the holder died): a dead holder must not wedge the others. " +
-    how
-  );
+function notRecovered(who: string, rt: Runtime): Message {
+  return msg("lock:holderDies.notRecovered", { who, seconds: RECOVER_MS / 1000, how: msg(`lock:holderDies.recoverHow.${mechanism(rt)}`) });
 }
 
 /** Deno's mechanism cannot know a worker died: the lock stays held, and waiting ends by its timeout. */
 async function keptHeld(cell: LockCell, start: Ctx["start"]): Promise<void> {
   const lock = await makeLock(cell);
   const doomed = await start("holdForever", [lock], "doomed-holder");
-  await expectSignal(doomed, "holding", 10_000, "acquire a free lock");
+  await expectSignal(doomed, "holding", 10_000, msg("lock:steps.acquireFree"));
   doomed.kill();
   await doomed.join({ timeoutMs: 5_000 });
   const probe = await start("latecomer", [lock, 300], "survivor");
@@ -990,14 +896,10 @@ async function keptHeld(cell: LockCell, start: Ctx["start"]): Promise<void> {
   await watch([probe], slack(3_000));
   expectFinished([probe]);
   const { got, ms } = probe.result as { got: boolean; ms: number };
-  if (got)
-    fail(
-      `survivor acquired a lock whose holder had been terminated (after ${ms} ms). A terminated worker runs no cleanup, and one word of shared memory cannot say who is alive: ` +
-        "the lesson says the lock stays held, and acquire({ timeoutMs }) gives up in time. Did something release it on the holder's behalf?",
-    );
+  if (got) fail("lock:holderDies.keptHeld", { ms });
 }
 
 /** "once", "7 times". */
-function times(n: number): string {
-  return n === 1 ? "once" : `${n} times`;
+function times(n: number): Message {
+  return msg("lock:twoHolders.times", { count: n });
 }

@@ -2,7 +2,8 @@
 // contract; each worker below runs in a real child process (Node, Bun) or worker (Deno).
 // The workers and the checks (expectSequence, expectExactlyOnce…) know nothing of a mechanism:
 // any Queue — a broker, a ring in shared memory, a socket server, a stream in Redis — is graded
-// by them.
+// by them. Every sentence a learner reads is a key of packages/i18n/locales/{en,zh-CN}/queue.json
+// (`fail("queue:…", params)`, `msg(…)` for a part): this file never translates, the harness does.
 import process from "node:process";
 import { hasCode, type Queue, type QueueCell } from "@workshop/contracts";
 import {
@@ -11,6 +12,8 @@ import {
   expectShape,
   fail,
   joinAll,
+  type Message,
+  msg,
   openCalls,
   type Scenario,
   type ScenarioContext,
@@ -19,7 +22,7 @@ import {
   sleep,
 } from "@workshop/harness/scenario";
 import { mark, type ProcessLike, signalParent, traced, waitForParent } from "@workshop/process";
-import { brief, describeError, fmt, mib, ordinal, range, startTogether } from "./support.ts";
+import { brief, describeError, mib, ordinal, range, startTogether } from "./support.ts";
 
 const SEED_ITEMS = 5;
 const FIFO_ITEMS = 10_000;
@@ -82,10 +85,7 @@ export async function producer(q: Queue<number>, from: number, count: number): P
 export async function filler(q: Queue<number>, bound: number): Promise<{ nowait: Outcome; timed: Outcome }> {
   for (let i = 0; i < bound; i++) {
     const r = await within(`put ${i}`, () => q.put(i, { timeoutMs: 2_000 }), slack(3_000));
-    if (r.kind !== "value")
-      fail(
-        `put(${i}, { timeoutMs: 2000 }) on a queue holding only ${i} of its maxsize ${bound} ${said(r)}: a bounded queue takes items until it holds maxsize`,
-      );
+    if (r.kind !== "value") fail("queue:bounded.putRefused", { item: i, held: i, maxsize: bound, said: said(r) });
   }
   const nowait = await within(`put ${bound} (queue full, timeoutMs 0)`, () => q.put(bound, { timeoutMs: 0 }), slack(1_000));
   const timed =
@@ -102,7 +102,7 @@ export async function emptier(q: Queue<number>, count: number): Promise<{ got: u
   const got: unknown[] = [];
   for (let i = 0; i < count; i++) {
     const r = await within("get", () => q.get({ timeoutMs: 2_000 }), slack(3_000));
-    if (r.kind !== "value") fail(`get({ timeoutMs: 2000 }) with ${count - i} items still in the queue ${said(r)}: an item was there to take`);
+    if (r.kind !== "value") fail("queue:bounded.getRefused", { count: count - i, said: said(r) });
     got.push(r.value);
   }
   return { got, empty: await within("get (queue empty, timeout 300 ms)", () => q.get({ timeoutMs: 300 }), slack(2_000)) };
@@ -120,8 +120,8 @@ export async function quitter(q: Queue<unknown>): Promise<{ cpuMs: number; waite
   const cpu0 = cpuMs();
   const timed = await within(`get (queue empty, timeout ${BLOCK_MS} ms)`, () => q.get({ timeoutMs: BLOCK_MS }), slack(BLOCK_MS + 2_000));
   const cpu = cpuMs() - cpu0;
-  expectEmptyInTime(`get({ timeoutMs: ${BLOCK_MS} }) on an empty queue`, timed, BLOCK_MS);
-  expectEmptyNow("get({ timeoutMs: 0 }) on an empty queue", await within("get (queue empty, timeoutMs 0)", () => q.get({ timeoutMs: 0 }), slack(1_000)));
+  expectEmptyInTime(msg("queue:get-timeout.getTimed", { ms: BLOCK_MS }), timed, BLOCK_MS);
+  expectEmptyNow(msg("queue:get-timeout.getNow"), await within("get (queue empty, timeoutMs 0)", () => q.get({ timeoutMs: 0 }), slack(1_000)));
   signalParent("gave-up");
   await waitForParent("check", { timeoutMs: 20_000 });
   const check = await within("get (one item waiting, timeoutMs 0)", () => q.get({ timeoutMs: 0 }), slack(1_000));
@@ -258,16 +258,15 @@ export async function drain(q: Queue<unknown>): Promise<unknown[]> {
       );
     } catch (err) {
       if (hasCode(err, "EOF")) return got;
-      misplaced(err, `get() (after ${got.length} items)`);
+      misplaced(err, msg("queue:call.getAfter", { count: got.length }));
     }
   }
 }
 
 /** A contract error where it cannot belong (Empty from a get() without a timeout…) is a fail; anything else is the learner's crash. */
-function misplaced(err: unknown, call: string): never {
-  if (hasCode(err, "EMPTY"))
-    fail(`${call} without a timeout rejected with Empty: with no timeoutMs, get() waits as long as it takes — Empty is only for get({ timeoutMs })`);
-  if (hasCode(err, "FULL")) fail(`${call} rejected with Full: Full is put()'s error, for a bounded queue that stayed full`);
+function misplaced(err: unknown, call: string | Message): never {
+  if (hasCode(err, "EMPTY")) fail("queue:check.misplacedEmpty", { call });
+  if (hasCode(err, "FULL")) fail("queue:check.misplacedFull", { call });
   throw err;
 }
 
@@ -300,11 +299,11 @@ export async function within(op: string, call: () => Promise<unknown>, ms: numbe
   }
 }
 
-/** "returned 5 after 3 ms", "threw Error: x", "was still waiting after 1000 ms". */
-function said(o: Outcome): string {
-  if (o.kind === "value") return `returned ${brief(o.value)} after ${o.ms} ms`;
-  if (o.kind === "error") return `rejected after ${o.ms} ms with ${o.text}`;
-  return `was still waiting after ${o.ms} ms`;
+/** "returned 5 after 3 ms", "rejected after 3 ms with Error: x", "was still waiting after 1000 ms". */
+function said(o: Outcome): Message {
+  if (o.kind === "value") return msg("queue:said.value", { value: brief(o.value), ms: o.ms });
+  if (o.kind === "error") return msg("queue:said.error", { ms: o.ms, error: o.text });
+  return msg("queue:said.pending", { ms: o.ms });
 }
 
 // ---- scenarios (each runs in the top process of its own run) --------------------------------
@@ -315,41 +314,36 @@ type Proc = ProcessLike;
 export const scenarios: Scenario<QueueCell>[] = [
   {
     name: "seed",
-    title: `the seed, fixed: a producer puts ${SEED_ITEMS} items and closes; the consumer ends; both join`,
+    title: msg("queue:seed.title", { items: SEED_ITEMS }),
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
       const p2 = await start("consumer", [q], "consumer");
-      await expectSignal(p2, "ready", 5_000, "start");
+      await expectSignal(p2, "ready", 5_000, msg("queue:doing.start"));
       const p1 = await start("seedProducer", [q], "producer");
-      await joinProducers([p1], 5_000, `put ${SEED_ITEMS} items and close() the queue`);
-      if ((await p2.join({ timeoutMs: CLOSE_GRACE_MS })) === null) {
-        fail(
-          `consumer still blocked ${CLOSE_GRACE_MS / 1000} s after close(): this is the seed's bug — \`while True: q.get()\` never ends. ` +
-            "Once the queue is closed and drained, get() must reject with EOFError (also a get() already waiting when close() came), so the consumer's loop can stop and p2.join() returns.",
-        );
-      }
+      await joinProducers([p1], 5_000, msg("queue:seed.putAndClose", { items: SEED_ITEMS }));
+      if ((await p2.join({ timeoutMs: CLOSE_GRACE_MS })) === null) fail("queue:seed.stillBlocked", { seconds: CLOSE_GRACE_MS / 1000 });
       expectFinished([p2]);
-      expectSequence(p2.result as unknown[], SEED_ITEMS, "the consumer");
+      expectSequence(p2.result as unknown[], SEED_ITEMS, msg("queue:who.consumer"));
     },
   },
   {
     name: "fifo",
-    title: `one producer, one consumer: ${fmt(FIFO_ITEMS)} items arrive in the order they were put`,
+    title: msg("queue:fifo.title", { items: FIFO_ITEMS }),
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
       const consumerProc = await start("consumer", [q], "consumer");
       const producerProc = await start("producer", [q, 0, FIFO_ITEMS], "producer");
       await startTogether([consumerProc, producerProc]);
-      await joinProducers([producerProc], 15_000, `put ${fmt(FIFO_ITEMS)} items`);
+      await joinProducers([producerProc], 15_000, msg("queue:fifo.put", { items: FIFO_ITEMS }));
       await q.close();
       await joinConsumers([consumerProc]);
-      expectSequence(consumerProc.result as unknown[], FIFO_ITEMS, "the consumer");
+      expectSequence(consumerProc.result as unknown[], FIFO_ITEMS, msg("queue:who.consumer"));
     },
   },
   {
     name: "mpmc",
-    title: `${PRODUCERS} producers × ${CONSUMERS} consumers × ${fmt(PER_PRODUCER)} items: every item delivered exactly once`,
+    title: msg("queue:mpmc.title", { producers: PRODUCERS, consumers: CONSUMERS, items: PER_PRODUCER }),
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
@@ -358,7 +352,7 @@ export const scenarios: Scenario<QueueCell>[] = [
       for (let c = 0; c < CONSUMERS; c++) consumers.push(await start("consumer", [q], `consumer-${c + 1}`));
       for (let p = 0; p < PRODUCERS; p++) producers.push(await start("producer", [q, p * PER_PRODUCER, PER_PRODUCER], `producer-${p + 1}`));
       await startTogether([...consumers, ...producers]);
-      await joinProducers(producers, 15_000, `put its ${fmt(PER_PRODUCER)} items`);
+      await joinProducers(producers, 15_000, msg("queue:mpmc.put", { items: PER_PRODUCER }));
       await q.close();
       await joinConsumers(consumers);
       expectExactlyOnce(
@@ -369,12 +363,12 @@ export const scenarios: Scenario<QueueCell>[] = [
   },
   {
     name: "close-wakes",
-    title: "close() with consumers waiting: all wake, drain what is left, and stop; put after close rejects with EOFError",
+    title: "queue:close-wakes.title",
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
       const waiters: Proc[] = [];
       for (let i = 0; i < 3; i++) waiters.push(await start("closeWaiter", [q], `consumer-${i + 1}`));
-      for (const w of waiters) await expectSignal(w, "ready", 5_000, "start");
+      for (const w of waiters) await expectSignal(w, "ready", 5_000, msg("queue:doing.start"));
       await sleep(200); // every consumer is now blocked in get() on an empty queue
       await q.put(1);
       await q.put(2);
@@ -383,111 +377,87 @@ export const scenarios: Scenario<QueueCell>[] = [
       expectExactlyOnce(
         waiters.map((w) => ({ name: w.name, items: (w.result as { got: unknown[] }).got })),
         [1, 2],
-        () => " — put just before close(): close() must not throw away what is still in the queue; getters drain it first, then get EOFError",
+        () => msg("queue:close-wakes.lostHint"),
       );
       for (const w of waiters) {
         const { putAfterClose, getAgain } = w.result as Awaited<ReturnType<typeof closeWaiter>>;
-        expectRejectedAfterClose(`${w.name}: put() after close()`, putAfterClose);
-        if (getAgain.kind !== "error" || getAgain.code !== "EOF")
-          fail(`${w.name}: a second get() after EOFError ${said(getAgain)}: a closed, drained queue stays at EOF`);
+        expectRejectedAfterClose(msg("queue:close-wakes.putAfterClose", { who: w.name }), putAfterClose);
+        if (getAgain.kind !== "error" || getAgain.code !== "EOF") fail("queue:close-wakes.getAgain", { who: w.name, said: said(getAgain) });
       }
       const mainPut = await within("put after close", () => q.put(3, { timeoutMs: 500 }), slack(2_000));
-      expectRejectedAfterClose("put() after close() in the process that created the queue", mainPut);
+      expectRejectedAfterClose(msg("queue:close-wakes.mainPut"), mainPut);
     },
   },
   {
     name: "get-timeout",
-    title: `a get() that gives up (Empty) is gone for good: the next item goes to the next getter; timeoutMs 0 doesn't wait; waiting burns no CPU`,
+    title: "queue:get-timeout.title",
     deadlineMs: 15_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<unknown>(cell);
       const quit = await start("quitter", [q], "quitter");
-      await expectSignal(quit, "ready", 10_000, "start");
+      await expectSignal(quit, "ready", 10_000, msg("queue:doing.start"));
       await quit.notify("go");
-      await expectSignal(quit, "waiting", slack(2_000), "start its get()");
+      await expectSignal(quit, "waiting", slack(2_000), msg("queue:get-timeout.startGet"));
       await sleep(150); // quitter's get() is in line now; ours comes after it
       const cpu0 = cpuMs();
       const t0 = performance.now();
       const ours = within("get (behind quitter's)", () => q.get(), slack(BLOCK_MS + 10_000));
-      await expectSignal(quit, "gave-up", slack(BLOCK_MS + 3_000), `give up on its get({ timeoutMs: ${BLOCK_MS} }), then on get({ timeoutMs: 0 })`);
+      await expectSignal(quit, "gave-up", slack(BLOCK_MS + 3_000), msg("queue:get-timeout.giveUp", { ms: BLOCK_MS }));
       const mainCpu = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0 };
 
       await q.put("next");
       const taken = await Promise.race([ours, sleep(slack(1_000)).then(() => undefined)]);
-      if (!taken)
-        fail(
-          `an item put after quitter's get() had given up (Empty) never reached the get() waiting behind it (in the process that created the queue): ` +
-            "it was handed to the get() that had given up — still in line, though it had already rejected with Empty — and so went to nobody. " +
-            "A get() that times out must leave the line (Python: get(timeout=…) raises queue.Empty and is gone).",
-        );
-      if (taken.kind !== "value" || taken.value !== "next")
-        fail(`the get() waiting behind quitter's ${said(taken)} instead of returning the one item put ("next")`);
+      if (!taken) fail("queue:get-timeout.neverReached");
+      if (taken.kind !== "value" || taken.value !== "next") fail("queue:get-timeout.wrongItem", { said: said(taken) });
 
       await q.put("for-quitter");
       await quit.notify("check");
-      await joinAll([quit], slack(3_000), "take the waiting item with get({ timeoutMs: 0 })");
+      await joinAll([quit], slack(3_000), msg("queue:get-timeout.takeWaiting"));
       const { check, cpuMs: quitCpu, waitedMs } = quit.result as Awaited<ReturnType<typeof quitter>>;
-      if (check.kind === "value" && check.value === "next")
-        fail(`quitter's get() had given up, yet the next item went to quitter: a get() that times out must leave the line`);
-      if (check.kind !== "value" || check.value !== "for-quitter")
-        fail(
-          `get({ timeoutMs: 0 }) with one item in the queue ${said(check)}: timeoutMs 0 means "don't wait" — take the item if there is one (Python: get_nowait()), Empty only if there is none`,
-        );
-      if (check.ms > slack(AT_ONCE_MS)) fail(`get({ timeoutMs: 0 }) with an item waiting took ${check.ms} ms: timeoutMs 0 means answer at once`);
+      if (check.kind === "value" && check.value === "next") fail("queue:get-timeout.wentToQuitter");
+      if (check.kind !== "value" || check.value !== "for-quitter") fail("queue:get-timeout.checkWrong", { said: said(check) });
+      if (check.ms > slack(AT_ONCE_MS)) fail("queue:get-timeout.checkSlow", { ms: check.ms });
       expectIdle(
         [
           { who: "quitter", cpuMs: quitCpu, ms: waitedMs },
-          { who: "the process that created the queue", cpuMs: mainCpu.cpuMs, ms: mainCpu.ms },
+          { who: msg("queue:who.creator"), cpuMs: mainCpu.cpuMs, ms: mainCpu.ms },
         ],
-        `while quitter waited ${(BLOCK_MS / 1000).toFixed(1)} s in get() on an empty queue (and the process that created it waited in get() too)`,
+        msg("queue:get-timeout.idle", { seconds: BLOCK_MS / 1000 }),
       );
       return { quitterCpuMs: round(quitCpu), mainCpuMs: round(mainCpu.cpuMs), waitedMs };
     },
   },
   {
     name: "bounded",
-    title: `maxsize ${BOUND}: put on a full queue ⇒ Full (at once with timeoutMs 0), get on an empty one ⇒ Empty, both in time`,
+    title: msg("queue:bounded.title", { maxsize: BOUND }),
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell, { maxsize: BOUND });
       const f = await start("filler", [q, BOUND], "filler");
       const e = await start("emptier", [q, BOUND], "emptier");
-      await expectSignal(f, "gave-up", slack(8_000), `put ${BOUND} items and then give up on the full queue`);
+      await expectSignal(f, "gave-up", slack(8_000), msg("queue:bounded.fill", { maxsize: BOUND }));
       await e.notify("go");
       const late = await settle([e], 8_000);
       await f.notify("bye");
-      await joinAll([f], 2_000, "end");
+      await joinAll([f], 2_000, msg("queue:doing.end"));
       const { nowait, timed } = f.result as Awaited<ReturnType<typeof filler>>;
-      if (nowait.kind === "value")
-        fail(
-          `put() on a queue already holding ${BOUND} items (maxsize ${BOUND}) succeeded: a bounded queue holds at most maxsize items — the ${ordinal(BOUND + 1)} put must wait for room, and reject with Full past its timeout`,
-        );
-      if (nowait.kind === "pending")
-        fail(
-          `put(item, { timeoutMs: 0 }) on a full queue was still waiting after ${nowait.ms} ms: timeoutMs 0 means "don't wait" — reject with Full at once (Python: put_nowait()). ` +
-            'Is 0 taken for "no timeout"? (`if (timeoutMs)` is false for 0: test `timeoutMs !== undefined`)',
-        );
-      if (nowait.code !== "FULL")
-        fail(`put() on a full queue rejected with ${nowait.text}, not the contract's Full: callers tell "full" from other failures by its code`);
-      if (nowait.ms > slack(AT_ONCE_MS)) fail(`put(item, { timeoutMs: 0 }) on a full queue took ${nowait.ms} ms to reject: timeoutMs 0 means answer at once`);
-      if (timed.kind !== "error" || timed.code !== "FULL")
-        fail(`put(item, { timeoutMs: 300 }) on a full queue ${said(timed)}: it must wait up to 300 ms for room, then reject with Full`);
-      expectInTime("put(item, { timeoutMs: 300 }) on a full queue", timed.ms, 300);
-      if (late) fail(`emptier did not get ${BOUND} items and then time out on the empty queue within 8000 ms — is it waiting for something that never comes?`);
+      if (nowait.kind === "value") fail("queue:bounded.overfilled", { maxsize: BOUND, nth: nth(BOUND + 1) });
+      if (nowait.kind === "pending") fail("queue:bounded.nowaitPending", { ms: nowait.ms });
+      if (nowait.code !== "FULL") fail("queue:bounded.nowaitWrong", { error: nowait.text });
+      if (nowait.ms > slack(AT_ONCE_MS)) fail("queue:bounded.nowaitSlow", { ms: nowait.ms });
+      if (timed.kind !== "error" || timed.code !== "FULL") fail("queue:bounded.timedWrong", { said: said(timed) });
+      expectInTime(msg("queue:bounded.timed"), timed.ms, 300);
+      if (late) fail("harness:join.late", { who: e.name, doing: msg("queue:bounded.emptyOut", { maxsize: BOUND }), ms: 8_000 });
       expectFinished([e]);
       const { got, empty } = e.result as Awaited<ReturnType<typeof emptier>>;
       if (empty.kind === "value")
-        fail(
-          empty.value === BOUND
-            ? `put(${BOUND}) gave up with Full, yet its item went into the queue anyway (a later get returned it): a put that gives up must leave the line, and the queue unchanged`
-            : `get() on an empty queue returned ${brief(empty.value)}: with nothing left it must wait, and reject with Empty past its timeout`,
-        );
-      expectEmptyInTime("get({ timeoutMs: 300 }) on an empty queue", empty, 300);
-      expectSequence(got, BOUND, "the emptier");
+        empty.value === BOUND ? fail("queue:bounded.putLeaked", { item: BOUND }) : fail("queue:bounded.emptyReturned", { value: brief(empty.value) });
+      expectEmptyInTime(msg("queue:bounded.emptyTimed"), empty, 300);
+      expectSequence(got, BOUND, msg("queue:who.emptier"));
     },
   },
   {
     name: "full-line",
-    title: `${LINE_PRODUCERS} producers wait on a full queue (maxsize ${LINE_BOUND}): each get() lets exactly one in, close() refuses the last; waiting burns no CPU`,
+    title: msg("queue:full-line.title", { producers: LINE_PRODUCERS, maxsize: LINE_BOUND }),
     deadlineMs: 15_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell, { maxsize: LINE_BOUND });
@@ -497,23 +467,19 @@ export const scenarios: Scenario<QueueCell>[] = [
       for (let i = 0; i < LINE_PRODUCERS; i++) producers.push(await start("lineProducer", [q, i], `producer-${i + 1}`));
       const rounds = LINE_PRODUCERS - 1; // the last producer is still waiting when the queue closes
       await startTogether(producers);
-      for (const p of producers) await expectSignal(p, "putting", 5_000, "start its put()");
+      for (const p of producers) await expectSignal(p, "putting", 5_000, msg("queue:full-line.startPut"));
       const cpu0 = cpuMs();
       const t0 = performance.now();
       await sleep(BLOCK_MS);
       const mainCpu = { cpuMs: cpuMs() - cpu0, ms: performance.now() - t0 };
       const early = await admitted(producers);
-      if (early.length)
-        fail(
-          `${early.length} put()${early.length > 1 ? "s" : ""} on a full queue (maxsize ${LINE_BOUND}, holding ${LINE_BOUND} items) went through without waiting: ` +
-            "a bounded queue holds at most maxsize items — put() waits for a get() to make room",
-        );
+      if (early.length) fail("queue:full-line.early", { count: early.length, maxsize: LINE_BOUND });
       await expectNoneRefused(producers);
       let now: Proc[] = [];
       const got: unknown[] = [];
       for (let round = 1; round <= rounds; round++) {
         const r = await within("get", () => q.get({ timeoutMs: 1_000 }), slack(2_000));
-        if (r.kind !== "value") fail(`get({ timeoutMs: 1000 }) on a full queue ${said(r)}`);
+        if (r.kind !== "value") fail("queue:full-line.getWrong", { said: said(r) });
         got.push(r.value);
         const before = round - 1;
         const deadline = performance.now() + slack(1_000);
@@ -523,63 +489,48 @@ export const scenarios: Scenario<QueueCell>[] = [
           now = await admitted(producers);
         }
         await expectNoneRefused(producers);
-        if (now.length === before)
-          fail(
-            `a get() made room in a full queue, but none of the ${LINE_PRODUCERS - before} put()s waiting for room got in within ${slack(1_000)} ms: ` +
-              "a get() that makes room must let the oldest waiting put() in — its item goes into the queue, and its put() resolves (wake it, or push its item and resolve it)",
-          );
+        if (now.length === before) fail("queue:full-line.noneAdmitted", { waiting: LINE_PRODUCERS - before, ms: slack(1_000) });
         await sleep(100); // would a second one come in too?
         now = await admitted(producers);
         if (now.length > round)
-          fail(
-            `one get() let ${now.length - before} waiting put()s in at once: the queue (maxsize ${LINE_BOUND}) now holds ${LINE_BOUND - 1 + now.length - before} items. ` +
-              "A get() makes room for one item: let waiting putters in only while there is room",
-          );
+          fail("queue:full-line.tooMany", { admitted: now.length - before, maxsize: LINE_BOUND, held: LINE_BOUND - 1 + now.length - before });
       }
       const last = producers.find((p) => !now.includes(p))!;
       await q.close();
       if ((await last.join({ timeoutMs: CLOSE_GRACE_MS })) === null)
-        fail(
-          `${last.name}, waiting in put() on a full queue (maxsize ${LINE_BOUND}), was still blocked ${CLOSE_GRACE_MS / 1000} s after close(): ` +
-            "a closed queue takes no more items, so close() must wake the put()s waiting for room too, and a put() that finds the queue closed must reject with EOFError instead of waiting on",
-        );
+        fail("queue:full-line.closeStuck", { who: last.name, maxsize: LINE_BOUND, seconds: CLOSE_GRACE_MS / 1000 });
       expectFinished([last]);
-      expectRejectedAfterClose(`${last.name}'s put(), waiting for room when close() came,`, (last.result as { put: Outcome }).put);
+      expectRejectedAfterClose(msg("queue:full-line.putWaiting", { who: last.name }), (last.result as { put: Outcome }).put);
       for (let i = 0; i <= LINE_BOUND + LINE_PRODUCERS; i++) {
         const r = await within("get (draining after close)", () => q.get({ timeoutMs: 0 }), slack(2_000));
         if (r.kind === "error" && r.code === "EOF") break;
-        if (r.kind !== "value") fail(`get({ timeoutMs: 0 }) on a closed queue ${said(r)}: a closed queue gives what it still holds, then EOFError`);
+        if (r.kind !== "value") fail("queue:full-line.drainWrong", { said: said(r) });
         got.push(r.value);
       }
       const lastItem = producers.indexOf(last);
-      if (got.includes(lastItem))
-        fail(
-          `${last.name}'s put() was refused when close() came, yet its item ${lastItem} came out of the queue: a refused put() must leave the queue unchanged`,
-        );
-      expectExactlyOnce(
-        [{ name: "the process that created the queue", items: got }],
-        [...first, ...now.map((p) => producers.indexOf(p))],
-        () => " — they were still in the queue when close() came: a closed queue gives what it still holds, and only then EOFError",
+      if (got.includes(lastItem)) fail("queue:full-line.refusedCameOut", { who: last.name, item: lastItem });
+      expectExactlyOnce([{ name: msg("queue:who.creator"), items: got }], [...first, ...now.map((p) => producers.indexOf(p))], () =>
+        msg("queue:full-line.lostHint"),
       );
-      await joinAll(producers, 2_000, "return once its put() got in");
-      const reports = producers.map((p) => ({ who: p.name, ...(p.result as { cpuMs: number; ms: number }) }));
+      await joinAll(producers, 2_000, msg("queue:full-line.returned"));
+      const reports = producers.map((p) => ({ who: p.name as string | Message, ...(p.result as { cpuMs: number; ms: number }) }));
       expectIdle(
-        [...reports.filter((r) => r.who !== last.name), { who: "the process that created the queue", ...mainCpu }],
-        `while ${LINE_PRODUCERS} producers waited about ${(BLOCK_MS / 1000).toFixed(1)} s in put() on a full queue`,
+        [...reports.filter((r) => r.who !== last.name), { who: msg("queue:who.creator"), ...mainCpu }],
+        msg("queue:full-line.idle", { producers: LINE_PRODUCERS, seconds: BLOCK_MS / 1000 }),
       );
       return { producerCpuMs: reports.map((r) => round(r.cpuMs)), mainCpuMs: round(mainCpu.cpuMs) };
     },
   },
   {
     name: "backpressure",
-    title: `a fast producer, a slow consumer, maxsize ${BOUND}: the producer waits, memory stays flat`,
+    title: msg("queue:backpressure.title", { maxsize: BOUND }),
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<Uint8Array>(cell, { maxsize: BOUND });
       const slow = await start("slowConsumer", [q], "slow-consumer");
       const fast = await start("heavyProducer", [q, HEAVY_ITEMS, HEAVY_BYTES], "fast-producer");
-      await expectSignal(slow, "ready", 5_000, "start");
-      await expectSignal(fast, "ready", 5_000, "start");
+      await expectSignal(slow, "ready", 5_000, msg("queue:doing.start"));
+      await expectSignal(fast, "ready", 5_000, msg("queue:doing.start"));
       // The consumer stalls for the first STALL_MS: the slowest consumer there is.
       const mainBefore = rss();
       let mainPeak = mainBefore;
@@ -588,35 +539,33 @@ export const scenarios: Scenario<QueueCell>[] = [
       await sleep(STALL_MS);
       clearInterval(sampler);
       mainPeak = Math.max(mainPeak, rss());
-      if (await signalled(fast, "done")) {
-        fail(
-          `put() never waited: with maxsize ${BOUND} and nobody consuming yet, the producer finished all ${HEAVY_ITEMS} puts of 64 KiB within ${STALL_MS} ms. ` +
-            "A bounded queue must make put() wait while it holds maxsize items — that wait is the backpressure that keeps memory flat.",
-        );
-      }
+      if (await signalled(fast, "done")) fail("queue:backpressure.neverWaited", { maxsize: BOUND, items: HEAVY_ITEMS, ms: STALL_MS });
       await fast.notify("consumer-started");
       await slow.notify("go");
-      await joinAll([fast], 15_000, `put its ${HEAVY_ITEMS} items once the consumer started`);
+      await joinAll([fast], 15_000, msg("queue:backpressure.putAll", { items: HEAVY_ITEMS }));
       await q.close();
       await joinConsumers([slow]);
-      if (slow.result !== HEAVY_ITEMS) fail(`the consumer got ${brief(slow.result)} items, expected ${HEAVY_ITEMS}`);
+      if (slow.result !== HEAVY_ITEMS) fail("queue:backpressure.gotWrong", { got: brief(slow.result), expected: HEAVY_ITEMS });
       const { rssBefore, stallPeak } = fast.result as { rssBefore: number; stallPeak: number };
       for (const [who, growth] of [
-        ["the producer", stallPeak - rssBefore],
-        ["the process that created the queue", mainPeak - mainBefore],
+        [msg("queue:who.producer"), stallPeak - rssBefore],
+        [msg("queue:who.creator"), mainPeak - mainBefore],
       ] as const) {
-        if (growth > RSS_GROWTH_LIMIT) {
-          fail(
-            `${who}'s resident memory grew by ${mib(growth)} in ${STALL_MS} ms while a fast producer of 64 KiB items faced a stalled consumer on a queue of maxsize ${BOUND} ` +
-              `(limit ${mib(RSS_GROWTH_LIMIT)}; ${BOUND} items are only ${mib(BOUND * HEAVY_BYTES)}): items are being buffered somewhere instead of making the producer wait.`,
-          );
-        }
+        if (growth > RSS_GROWTH_LIMIT)
+          fail("queue:backpressure.memory", {
+            who,
+            growth: mib(growth),
+            ms: STALL_MS,
+            maxsize: BOUND,
+            limit: mib(RSS_GROWTH_LIMIT),
+            size: mib(BOUND * HEAVY_BYTES),
+          });
       }
     },
   },
   {
     name: "consumer-crash",
-    title: "a consumer killed while waiting in get() does not wedge the others, nor swallow an item",
+    title: "queue:consumer-crash.title",
     deadlineMs: 15_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
@@ -624,43 +573,39 @@ export const scenarios: Scenario<QueueCell>[] = [
       const total = 200;
       const doomed = await start("doomedConsumer", [q, first], "doomed-consumer");
       const prod = await start("gatedProducer", [q, first, total], "producer");
-      await expectSignal(doomed, "waiting", 5_000, `get the first ${first} items`);
+      await expectSignal(doomed, "waiting", 5_000, msg("queue:consumer-crash.getFirst", { items: first }));
       const survivors: Proc[] = [];
       for (let i = 0; i < 2; i++) survivors.push(await start("consumer", [q], `survivor-${i + 1}`));
-      for (const s of survivors) await expectSignal(s, "ready", 5_000, "start");
+      for (const s of survivors) await expectSignal(s, "ready", 5_000, msg("queue:doing.start"));
       await sleep(100); // the doomed consumer is blocked in get(), first in line
       doomed.kill();
       await doomed.join({ timeoutMs: 5_000 });
       await sleep(100); // let the queue notice the death (a socket closes, Process reports the exit)
       await prod.notify("more");
-      await joinProducers([prod], 10_000, `put its ${total} items after a consumer died`);
+      await joinProducers([prod], 10_000, msg("queue:consumer-crash.putRest", { items: total }));
       await q.close();
-      await joinConsumers(survivors, " after another consumer had died");
+      await joinConsumers(survivors, msg("queue:consumer-crash.context"));
       expectExactlyOnce(
         survivors.map((s) => ({ name: s.name, items: s.result as unknown[] })),
         range(first, total),
-        (lost) =>
-          lost.includes(first)
-            ? ` — item ${first}, the first put after doomed-consumer died, was probably handed to it: it had died while waiting in get(). When a consumer's process exits, forget the get()s it was waiting in`
-            : "",
+        (lost) => (lost.includes(first) ? msg("queue:consumer-crash.lostHint", { item: first }) : ""),
       );
     },
   },
   {
     name: "payloads",
-    title: "items are structured values: multi-byte text, nested objects, 1 MiB Uint8Arrays — intact",
+    title: "queue:payloads.title",
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<unknown>(cell);
       const expected = payloads();
       const c = await start("payloadConsumer", [q, expected.length], "consumer");
       const p = await start("payloadProducer", [q], "producer");
-      await joinAll([p, c], 15_000, "pass the payloads along");
+      await joinAll([p, c], 15_000, msg("queue:payloads.pass"));
       const prints = c.result as string[];
       for (const [i, item] of expected.entries()) {
         const want = fingerprint(item);
-        if (prints[i] !== want)
-          fail(`item ${i} (${kindOf(item)}) arrived changed: expected ${want}, got ${prints[i]} — items must come out exactly as they went in`);
+        if (prints[i] !== want) fail("queue:payloads.changed", { index: i, kind: kindOf(item), expected: want, got: String(prints[i]) });
       }
     },
   },
@@ -670,20 +615,19 @@ export const scenarios: Scenario<QueueCell>[] = [
 
 /** The learner's factory made a usable queue (a wrong answer is a fail, not a TypeError). */
 export async function makeQueue<T>(cell: QueueCell, opts?: { maxsize: number }): Promise<Queue<T>> {
-  if (typeof cell?.createQueue !== "function")
-    fail("the file does not export a createQueue() function: the grader calls createQueue(opts?) to make each queue");
+  if (typeof cell?.createQueue !== "function") fail("queue:check.noFactory");
   const q = await cell.createQueue<T>(opts);
   return expectShape(q, `createQueue(${opts ? `{ maxsize: ${opts.maxsize} }` : ""})`, ["put", "get", "close"]);
 }
 
 /** What went wrong with a set of deliveries: the lost, the doubled, the strays — each counted. */
 export function tally(
-  results: { name: string; items: unknown[] }[],
+  results: { name: Who; items: unknown[] }[],
   expected: unknown[],
-): { lost: unknown[]; twice: Map<unknown, string[]>; strays: [unknown, string][] } {
+): { lost: unknown[]; twice: Map<unknown, Who[]>; strays: [unknown, Who][] } {
   const wanted = new Set(expected);
-  const seen = new Map<unknown, string[]>();
-  const strays: [unknown, string][] = [];
+  const seen = new Map<unknown, Who[]>();
+  const strays: [unknown, Who][] = [];
   for (const { name, items } of results) {
     for (const item of items) {
       if (!wanted.has(item)) strays.push([item, name]);
@@ -693,130 +637,116 @@ export function tally(
   return { lost: expected.filter((i) => !seen.has(i)), twice: new Map([...seen].filter(([, who]) => who.length > 1)), strays };
 }
 
-/** Every expected item delivered exactly once, whoever got it. `hint` adds what the loss usually means. */
-export function expectExactlyOnce(results: { name: string; items: unknown[] }[], expected: unknown[], hint: (lost: unknown[]) => string = () => ""): void {
-  for (const { name, items } of results) if (!Array.isArray(items)) fail(`${name} returned ${brief(items)} instead of the list of items it got`);
+/**
+ * Every expected item delivered exactly once, whoever got it: the lost, the doubled and the strays
+ * counted apart, and named. `hint` adds what the loss usually means (a message, or "").
+ */
+export function expectExactlyOnce(results: { name: Who; items: unknown[] }[], expected: unknown[], hint: (lost: unknown[]) => Message | "" = () => ""): void {
+  for (const { name, items } of results) if (!Array.isArray(items)) fail("queue:check.notAList", { who: name, got: brief(items) });
   const { lost, twice, strays } = tally(results, expected);
   if (!lost.length && !twice.size && !strays.length) return;
   const total = results.reduce((n, r) => n + r.items.length, 0);
-  const parts: string[] = [];
-  if (lost.length) parts.push(`${count(lost.length, "item")} lost (never delivered): ${list(lost.map(brief))}`);
-  if (twice.size)
+  const parts: Message[] = [];
+  if (lost.length) parts.push(msg("queue:check.lost", { count: lost.length, items: list(lost.map(brief)) }));
+  if (twice.size) {
+    const to = ([item, who]: [unknown, Who[]]) =>
+      who.length === new Set(who).size
+        ? msg("queue:check.to", { item: brief(item), who: who.reduce((a, b) => msg("queue:list.and", { a, b })) })
+        : msg("queue:check.toTimes", { item: brief(item), who: who[0], times: who.length });
+    parts.push(msg("queue:check.twice", { count: twice.size, items: list([...twice].map(to)) }));
+  }
+  if (strays.length)
     parts.push(
-      `${count(twice.size, "item")} delivered more than once: ${list([...twice].map(([item, who]) => `${brief(item)} (to ${who.length === new Set(who).size ? who.join(" and ") : `${who[0]} ${who.length} times`})`))}`,
+      msg("queue:check.strays", { count: strays.length, items: list(strays.map(([item, who]) => msg("queue:check.to", { item: brief(item), who }))) }),
     );
-  if (strays.length) parts.push(`${count(strays.length, "item")} that nobody put: ${list(strays.map(([item, who]) => `${brief(item)} (to ${who})`))}`);
-  const why = twice.size
-    ? " — a get() must take its item out of the queue for good, and no other get() may be handed the same one: taking an item is one indivisible step (under the mutex, or decided by the one process that owns the queue)"
-    : "";
-  fail(`${expected.length} items went in, ${total} came out: ${parts.join("; ")}${why}${lost.length ? hint(lost) : ""}`);
+  fail("queue:check.tally", {
+    expected: expected.length,
+    total,
+    parts: parts.reduce((a, b) => msg("queue:check.parts", { a, b })),
+    why: twice.size ? msg("queue:check.twiceWhy") : "",
+    hint: lost.length ? hint(lost) : "",
+  });
 }
 
 /** One producer, one consumer: exactly 0..count-1, in order. Losses and duplicates are counted first. */
-export function expectSequence(got: unknown[], count: number, who: string): void {
-  if (!Array.isArray(got)) fail(`${who} returned ${brief(got)} instead of the list of items it got`);
+export function expectSequence(got: unknown[], count: number, who: Who): void {
+  if (!Array.isArray(got)) fail("queue:check.notAList", { who, got: brief(got) });
   const expected = range(0, count);
   const { lost } = tally([{ name: who, items: got }], expected);
-  if (got.length === 0 && count > 0)
-    fail(
-      `${who} got none of the ${count} items put before close() — all lost, only EOFError: did the items ever go into the queue? ` +
-        "(A queue created without maxsize is unbounded: put() never waits there.) Or does get() report EOF while items are still in the queue?",
-    );
+  if (got.length === 0 && count > 0) fail("queue:check.noneGot", { who, items: count });
   const tail = lost.length > 0 && lost.every((item, i) => item === count - lost.length + i) && got.length === count - lost.length;
-  expectExactlyOnce([{ name: who, items: got }], expected, () =>
-    tail ? ` — the last ${lost.length === 1 ? "item" : `${lost.length} items`}: did close() cut them off before they were drained?` : "",
-  );
+  expectExactlyOnce([{ name: who, items: got }], expected, () => (tail ? msg("queue:check.tail", { count: lost.length }) : ""));
   const at = got.findIndex((item, i) => item !== i);
-  if (at >= 0)
-    fail(
-      `items out of order: the ${ordinal(at + 1)} get returned ${brief(got[at])}, expected ${at} — one producer, one consumer: a queue is first in, first out`,
-    );
+  if (at >= 0) fail("queue:check.outOfOrder", { nth: nth(at + 1), got: brief(got[at]), expected: at });
 }
 
-function expectInTime(what: string, ms: number, timeoutMs: number): void {
-  if (ms < timeoutMs - 50) fail(`${what} gave up after only ${ms} ms: wait for the whole timeout before giving up`);
-  if (ms > timeoutMs + slack(700)) fail(`${what} took ${ms} ms to give up: check the deadline while waiting, not only when something happens`);
+function expectInTime(what: Message, ms: number, timeoutMs: number): void {
+  if (ms < timeoutMs - 50) fail("queue:check.tooSoon", { what, ms });
+  if (ms > timeoutMs + slack(700)) fail("queue:check.tooLate", { what, ms });
 }
 
-function expectEmptyInTime(what: string, o: Outcome, timeoutMs: number): void {
-  if (o.kind === "value")
-    fail(`${what} returned ${brief(o.value)} after ${o.ms} ms: with nothing in the queue it must wait, and reject with Empty past its timeout`);
-  if (o.kind === "pending")
-    fail(
-      `${what} was still waiting ${o.ms} ms later: once its time is up it must give up by itself — a timer, not a check when the next item comes — and reject with Empty ` +
-        "(Python: get(timeout=0.3) raises queue.Empty; here the timeout is in milliseconds, timeoutMs: 300)",
-    );
-  if (o.code === "EOF") fail(`${what} rejected with EOFError, but nobody closed the queue: an empty queue that is still open means Empty past the timeout`);
-  if (o.code !== "EMPTY") fail(`${what} rejected with ${o.text}, not the contract's Empty: callers tell "empty" from other failures by its code`);
+function expectEmptyInTime(what: Message, o: Outcome, timeoutMs: number): void {
+  if (o.kind === "value") fail("queue:check.emptyValue", { what, value: brief(o.value), ms: o.ms });
+  if (o.kind === "pending") fail("queue:check.emptyPending", { what, ms: o.ms });
+  if (o.code === "EOF") fail("queue:check.emptyEof", { what });
+  if (o.code !== "EMPTY") fail("queue:check.emptyWrong", { what, error: o.text });
   expectInTime(what, o.ms, timeoutMs);
 }
 
-function expectEmptyNow(what: string, o: Outcome): void {
-  if (o.kind === "pending")
-    fail(
-      `${what} was still waiting after ${o.ms} ms: timeoutMs 0 means "don't wait" — reject with Empty at once (Python: get_nowait()). ` +
-        'Is 0 taken for "no timeout"? (`if (timeoutMs)` is false for 0: test `timeoutMs !== undefined`)',
-    );
-  if (o.kind === "value") fail(`${what} returned ${brief(o.value)}: nothing was ever put — it must reject with Empty`);
-  if (o.code !== "EMPTY") fail(`${what} rejected with ${o.text}, not the contract's Empty`);
-  if (o.ms > slack(AT_ONCE_MS)) fail(`${what} took ${o.ms} ms to reject: timeoutMs 0 means answer at once`);
+function expectEmptyNow(what: Message, o: Outcome): void {
+  if (o.kind === "pending") fail("queue:check.nowPending", { what, ms: o.ms });
+  if (o.kind === "value") fail("queue:check.nowValue", { what, value: brief(o.value) });
+  if (o.code !== "EMPTY") fail("queue:check.nowWrong", { what, error: o.text });
+  if (o.ms > slack(AT_ONCE_MS)) fail("queue:check.nowSlow", { what, ms: o.ms });
 }
 
-function expectRejectedAfterClose(what: string, o: Outcome): void {
-  if (o.kind === "value") fail(`${what} succeeded: a closed queue takes no more items — reject the put with EOFError (Python: ValueError "Queue is closed")`);
-  if (o.kind === "pending") fail(`${what} was still waiting after ${o.ms} ms: a closed queue takes no more items — reject at once with EOFError`);
-  if (o.code !== "EOF") fail(`${what} rejected with ${o.text}: the contract's error for a closed queue is EOFError`);
+function expectRejectedAfterClose(what: Message, o: Outcome): void {
+  if (o.kind === "value") fail("queue:check.closedAccepted", { what });
+  if (o.kind === "pending") fail("queue:check.closedPending", { what, ms: o.ms });
+  if (o.code !== "EOF") fail("queue:check.closedWrong", { what, error: o.text });
 }
 
 /** Every process listed used at most IDLE_CPU_SHARE of a core while it (or others) only waited. */
-function expectIdle(samples: { who: string; cpuMs: number; ms: number }[], during: string): void {
+function expectIdle(samples: { who: Who; cpuMs: number; ms: number }[], during: Message): void {
   const worst = samples.map((s) => ({ ...s, share: s.cpuMs / Math.max(1, s.ms) })).sort((a, b) => b.share - a.share)[0];
   if (!worst || worst.share <= IDLE_CPU_SHARE) return;
   const deno = process.versions.deno !== undefined;
-  fail(
-    `${during}, ${deno ? "the workers together (Deno counts one process)" : worst.who} used ${round(worst.cpuMs)} ms of CPU in ${round(worst.ms)} ms — ` +
-      `${Math.round(worst.share * 100)} % of a core (the limit is ${Math.round(IDLE_CPU_SHARE * 100)} %; a queue that sleeps while it waits uses about 1 %). Waiting must sleep until something happens (an item, room, close(), the timeout), ` +
-      "not check again and again in a loop.",
-  );
+  fail("queue:check.busy", {
+    during,
+    who: deno ? msg("queue:who.denoWorkers") : worst.who,
+    cpu: round(worst.cpuMs),
+    ms: round(worst.ms),
+    percent: Math.round(worst.share * 100),
+    limit: Math.round(IDLE_CPU_SHARE * 100),
+  });
 }
 
 /** Join consumers after close(): each must end within the grace period, or it is still blocked. */
-async function joinConsumers(consumers: Proc[], context = ""): Promise<void> {
+async function joinConsumers(consumers: Proc[], context: Message | "" = ""): Promise<void> {
   const closedAt = Date.now();
   for (const c of consumers) {
     const left = Math.max(0, closedAt + CLOSE_GRACE_MS - Date.now());
-    if ((await c.join({ timeoutMs: left })) === null) {
-      fail(
-        `${c.name} still blocked ${CLOSE_GRACE_MS / 1000} s after close()${context}: once the queue is closed and drained, every waiting get() ` +
-          "must wake up and reject with EOFError — otherwise the consumer never ends and join() never returns (the seed's bug). " +
-          "If close() does wake every waiting get(), was this one still there to be woken (not dropped from the line when another process exited), " +
-          "and did it, on waking, find the queue already marked closed?",
-      );
-    }
+    if ((await c.join({ timeoutMs: left })) === null) fail("queue:check.stillBlocked", { who: c.name, seconds: CLOSE_GRACE_MS / 1000, context });
   }
   expectFinished(consumers);
 }
 
 /** Producers of an unbounded queue must finish: one still inside put() is a put that waited where nothing limits the queue. */
-async function joinProducers(producers: Proc[], timeoutMs: number, doing: string): Promise<void> {
+async function joinProducers(producers: Proc[], timeoutMs: number, doing: Message): Promise<void> {
   const late = await settle(producers, timeoutMs);
   const inPut = late && openCalls(late.id).find((op) => op.startsWith("put"));
-  if (late && inPut)
-    fail(
-      `${late.name} is still waiting in ${inPut} ${timeoutMs / 1000} s on, on an unbounded queue (created without maxsize): ` +
-        "with no bound, put() never waits — only a queue with maxsize > 0 is ever full",
-    );
-  if (late) fail(`${late.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+  if (late && inPut) fail("queue:check.putOnUnbounded", { who: late.name, call: inPut, seconds: timeoutMs / 1000 });
+  if (late) fail("harness:join.late", { who: late.name, doing, ms: timeoutMs });
   expectFinished(producers);
 }
 
 /** Wait for a worker's signal; if it ended instead, say how (its fail, crash or exit). */
-async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: string): Promise<void> {
+async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: Message): Promise<void> {
   try {
     await p.waitFor(what, { timeoutMs });
   } catch {
     if (p.exitCode !== null) expectFinished([p]);
-    fail(`${p.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+    fail("harness:join.late", { who: p.name, doing, ms: timeoutMs });
   }
 }
 
@@ -824,10 +754,8 @@ async function expectSignal(p: Proc, what: string, timeoutMs: number, doing: str
 async function expectNoneRefused(producers: Proc[]): Promise<void> {
   for (const p of producers) {
     if (!(await signalled(p, "refused"))) continue;
-    await joinAll([p], 2_000, "end");
-    fail(
-      `${p.name}'s put() on a full queue, with no timeout, ${said((p.result as { put: Outcome }).put)}: without a timeout, put() waits for room as long as it takes`,
-    );
+    await joinAll([p], 2_000, msg("queue:doing.end"));
+    fail("queue:full-line.refused", { who: p.name, said: said((p.result as { put: Outcome }).put) });
   }
 }
 
@@ -846,16 +774,24 @@ async function signalled(p: Proc, what: string): Promise<boolean> {
   }
 }
 
-function count(n: number, what: string): string {
-  return `${fmt(n)} ${what}${n === 1 ? "" : "s"}`;
-}
+/** A process as a verdict names it: its name ("consumer-2"), or a phrase ("the process that created the queue"). */
+type Who = string | Message;
 
-/** "1, 2 and 3", or the first few and how many more. */
-function list(xs: string[]): string {
+/** "1, 2 and 3", or the first few and how many more — as a message, so each language joins them its own way. */
+function list(xs: (string | Message)[]): string | Message {
   const shown = xs.slice(0, 5);
   const more = xs.length - shown.length;
-  if (more > 0) return `${shown.join(", ")} and ${fmt(more)} more`;
-  return shown.length > 1 ? `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}` : (shown[0] ?? "");
+  const commas = (ys: (string | Message)[]) => ys.reduce((a, b) => msg("queue:list.comma", { a, b }));
+  if (more > 0) return msg("queue:list.more", { shown: commas(shown), more });
+  return shown.length > 1 ? msg("queue:list.and", { a: commas(shown.slice(0, -1)), b: shown.at(-1) }) : (shown[0] ?? "");
+}
+
+/** "1st", "2nd", "9th" in English; "第 9 次" in Chinese. */
+function nth(n: number): Message {
+  const suffix = ordinal(n).slice(String(n).length);
+  const keys: Record<string, string> = { st: "queue:nth.st", nd: "queue:nth.nd", rd: "queue:nth.rd", th: "queue:nth.th" };
+  const key = keys[suffix] ?? "queue:nth.th";
+  return msg(key, { n });
 }
 
 function round(ms: number): number {
@@ -907,11 +843,11 @@ function fingerprint(x: unknown): string {
   return `${typeof x}:${String(x)}`;
 }
 
-function kindOf(x: unknown): string {
-  if (x instanceof Uint8Array) return `a ${mib(x.length)} Uint8Array`;
-  if (typeof x === "string") return /[^\x20-\x7e]/.test(x) ? "a multi-byte string" : "a string";
-  if (Array.isArray(x)) return "an array";
-  return typeof x === "object" && x !== null ? "an object" : `the ${typeof x} ${String(x)}`;
+function kindOf(x: unknown): Message {
+  if (x instanceof Uint8Array) return msg("queue:payloads.kind.bytes", { size: mib(x.length) });
+  if (typeof x === "string") return msg(/[^\x20-\x7e]/.test(x) ? "queue:payloads.kind.multibyte" : "queue:payloads.kind.string");
+  if (Array.isArray(x)) return msg("queue:payloads.kind.array");
+  return typeof x === "object" && x !== null ? msg("queue:payloads.kind.object") : msg("queue:payloads.kind.other", { type: typeof x, value: String(x) });
 }
 
 function rss(): number {

@@ -9,10 +9,25 @@
 
 import { readFileSync } from "node:fs";
 import { type Connection, hasCode, type PipeCell } from "@workshop/contracts";
-import { cpuMs, expectFinished, expectShape, fail, type Scenario, type ScenarioContext, slack, sleep, whereInWorkshop } from "@workshop/harness/scenario";
+import {
+  cpuMs,
+  expectFinished,
+  expectShape,
+  fail,
+  type Message,
+  msg,
+  type Scenario,
+  type ScenarioContext,
+  slack,
+  sleep,
+  whereInWorkshop,
+} from "@workshop/harness/scenario";
 import { mark, type ProcessLike, type Runtime, signalParent, traced, waitForParent } from "@workshop/process";
 import { journalPath, now } from "@workshop/process/journal";
-import { brief, describeError, fmt } from "./support.ts";
+import { brief, describeError } from "./support.ts";
+
+// Every sentence a learner reads is a key of packages/i18n/locales/{en,zh-CN}/pipe.json (namespace
+// "pipe"): the scenarios build messages (fail(key, params), msg(key, params)); the harness renders them.
 
 type Conn = Connection<unknown>;
 type Ctx = ScenarioContext<PipeCell>;
@@ -123,8 +138,10 @@ interface Stop {
   timeoutMs?: number;
   /** CPU this process used meanwhile (on Deno: the whole process). */
   cpuMs?: number;
-  /** The error in one line (with where, in the learner's file). */
+  /** The error in one line. */
   text: string;
+  /** Where it was thrown, in the learner's file (for an error that is not the contract's). */
+  where?: string;
   ms: number;
 }
 type Outcome = { msg: unknown } | Stop;
@@ -153,7 +170,8 @@ async function tryRecv(conn: Conn, label: string, timeoutMs?: number, measureCpu
     const short = text.length > 160 ? `${text.slice(0, 157)}…` : text; // a decoder's message may quote the payload
     return {
       stop,
-      text: `${short}${stop === "error" && where ? ` (at ${where})` : ""}`,
+      text: short,
+      where: stop === "error" ? where : undefined,
       ms: elapsed(t0),
       cpuMs: measureCpu ? Math.round(cpuMs() - c0) : undefined,
       timeoutMs,
@@ -172,7 +190,7 @@ async function timedPoll(conn: Conn, ms: number): Promise<{ ready: boolean; ms: 
     },
     String,
   );
-  if (typeof ready !== "boolean") fail(`poll(${ms}) resolved ${brief(ready)}: it must resolve true (a message or EOF is ready) or false`);
+  if (typeof ready !== "boolean") fail("pipe:poll.notBoolean", { ms, got: brief(ready) });
   return { ready, ms: elapsed(t0) };
 }
 
@@ -187,34 +205,34 @@ function looksLikeFraming(text: string): boolean {
   return /SyntaxError|JSON|deserializ|Unexpected|out of range|offset|buffer|invalid|Unterminated|Read\w*\(\) failed/i.test(text);
 }
 
+/** The mechanism, for the sentences that differ by it: a byte stream (Node, Bun) or ports (Deno). */
+function mech(rt: Runtime): "stream" | "port" {
+  return STREAMS[rt] ? "stream" : "port";
+}
+
+/** What a recv() threw, as a param: its error in one line, and where in the learner's file. */
+function threw(s: Stop): Message {
+  return msg("pipe:threw", { error: s.text.replace(/\.+$/, ""), at: s.where ? msg("harness:worker.at", { where: s.where }) : "" });
+}
+
+/** The error was a decoder's, fed bytes that are not one whole message (on a byte stream). */
+function framingError(s: Stop, rt: Runtime): boolean {
+  return s.stop === "error" && STREAMS[rt] && looksLikeFraming(s.text);
+}
+
 /** What a recv() that did not give a message did, for a verdict. */
-function stopWords(s: Stop, rt: Runtime): string {
+function stopWords(s: Stop, rt: Runtime): Message {
   switch (s.stop) {
     case "undefined":
-      return (
-        "recv() resolved undefined. The sender never sends undefined: recv() returned without a message. It must wait until one is " +
-        'there; with nothing left it rejects — TimeoutError past its timeout, EOFError once the peer has closed and everything was read (Python raises EOFError; it never returns None for "no more")'
-      );
+      return msg("pipe:stop.undefined");
     case "eof":
-      return `recv() rejected with ${s.text}`;
+      return msg("pipe:stop.eof", { error: s.text });
     case "timeout":
-      if (spun(s))
-        return (
-          `recv() kept a core busy for ${fmt(s.ms)} ms (${fmt(s.cpuMs ?? 0)} ms of CPU) and got nothing (${s.text}): busy-waiting, and the data never came in. ` +
-          "A loop around an await that resolves at once (await Promise.resolve(), a zero timeout) lets no I/O happen between its turns: wait for the data itself"
-        );
-      if (gaveUpEarly(s))
-        return (
-          `recv() gave up with ${s.text} after ${fmt(s.ms)} ms, though its timeout was ${fmt(s.timeoutMs ?? 0)} ms: it must keep waiting until the time is up — ` +
-          "bytes that do not complete a message yet are no reason to stop"
-        );
-      return `recv() waited ${fmt(s.ms)} ms and got nothing (${s.text})`;
+      if (spun(s)) return msg("pipe:stop.spun", { ms: s.ms, cpuMs: s.cpuMs ?? 0, error: s.text });
+      if (gaveUpEarly(s)) return msg("pipe:stop.gaveUpEarly", { error: s.text, ms: s.ms, timeoutMs: s.timeoutMs ?? 0 });
+      return msg("pipe:stop.timeout", { ms: s.ms, error: s.text });
     case "error":
-      return `recv() rejected with ${s.text.replace(/\.+$/, "")}${
-        STREAMS[rt] && looksLikeFraming(s.text)
-          ? ". It tried to decode bytes that are not one whole message: a chunk is not a message — collect bytes until a whole frame is there (framing)"
-          : ""
-      }`;
+      return msg("pipe:stop.error", { error: threw(s), framing: framingError(s, rt) ? msg("pipe:stop.framing") : "" });
   }
 }
 
@@ -229,19 +247,17 @@ function gaveUpEarly(s: Stop): boolean {
 }
 
 /** Why messages go missing, by mechanism. */
-function lostWhy(rt: Runtime): string {
-  return STREAMS[rt]
-    ? "On a byte stream that is framing: one chunk can hold several messages (take every complete frame out of it, keep the rest for the next chunk) — a chunk is not a message."
-    : "A message that arrives while nobody is in recv() must be kept: every one, in order, in an inbox.";
+function lostWhy(rt: Runtime): Message {
+  return msg(`pipe:lostWhy.${mech(rt)}`);
 }
 
 // ---- the learner's claims, checked before the grader relies on them ---------------------------
 
 /** Pipe() resolves two ends, each with send, recv, poll and close. */
 async function makePipe(cell: PipeCell): Promise<[Conn, Conn]> {
-  expectShape(cell, "the module", ["Pipe"]);
+  expectShape(cell, msg("pipe:shape.module"), ["Pipe"]);
   const pair: unknown = await cell.Pipe<unknown>();
-  if (!Array.isArray(pair) || pair.length !== 2) fail(`Pipe() resolved to ${brief(pair)}: it must resolve to two connected ends, [a, b]`);
+  if (!Array.isArray(pair) || pair.length !== 2) fail("pipe:shape.notPair", { got: brief(pair) });
   for (const [i, end] of pair.entries()) expectShape(end, `Pipe()[${i}]`, ["send", "recv", "poll", "close"]);
   return pair as [Conn, Conn];
 }
@@ -250,14 +266,14 @@ async function makePipe(cell: PipeCell): Promise<[Conn, Conn]> {
  * Wait for a child's signal. If it ended first, say why (its fail(), a crash, an early exit); if
  * it is still running without having signalled, it is stuck doing `doing`.
  */
-async function signalFrom(proc: ProcessLike, what: string, timeoutMs: number, doing: string): Promise<void> {
+async function signalFrom(proc: ProcessLike, what: string, timeoutMs: number, doing: Message): Promise<void> {
   try {
     await proc.waitFor(what, { timeoutMs });
   } catch {
     if (proc.exitCode === null) await proc.join({ timeoutMs: 200 });
     if (proc.exitCode !== null) {
       expectFinished([proc]);
-      fail(`${proc.name} returned before it could ${doing}`);
+      fail("pipe:late.returnedBefore", { who: proc.name, doing });
     }
     fail(lateWords(proc, timeoutMs, doing));
   }
@@ -296,7 +312,7 @@ function blameFirst(procs: ProcessLike[], before = Number.POSITIVE_INFINITY): vo
 }
 
 /** Like joinAll, but a process that goes wrong is reported as soon as it does, not after the others time out. */
-async function awaitAll(procs: ProcessLike[], timeoutMs: number, doing: string): Promise<void> {
+async function awaitAll(procs: ProcessLike[], timeoutMs: number, doing: Message): Promise<void> {
   await waitUntil(procs, () => procs.every(ended), timeoutMs);
   blameFirst(procs);
   const late = procs.find((p) => !ended(p));
@@ -310,7 +326,7 @@ async function awaitAll(procs: ProcessLike[], timeoutMs: number, doing: string):
  * receiver that crashed — is the cause, before anything they saw. (A sender that died after its
  * receiver was done only lost its reader.) Then the receivers' reports can be judged.
  */
-async function settleAll(senders: ProcessLike[], receivers: ProcessLike[], timeoutMs: number, doing: string): Promise<void> {
+async function settleAll(senders: ProcessLike[], receivers: ProcessLike[], timeoutMs: number, doing: Message): Promise<void> {
   const all = [...receivers, ...senders];
   await waitUntil(all, () => receivers.every(ended), timeoutMs);
   if (!all.some(faulted)) await waitUntil(senders, () => senders.every(ended), 2_000);
@@ -320,7 +336,7 @@ async function settleAll(senders: ProcessLike[], receivers: ProcessLike[], timeo
 }
 
 /** A process that is late: stuck (waiting for what never comes), or only slow (still at work)? */
-function lateWords(p: ProcessLike, timeoutMs: number, doing: string): string {
+function lateWords(p: ProcessLike, timeoutMs: number, doing: Message): Message {
   const file = journalPath();
   const mine = file
     ? readFileSync(file, "utf8")
@@ -330,13 +346,10 @@ function lateWords(p: ProcessLike, timeoutMs: number, doing: string): string {
   const last = mine.at(-1);
   const ago = last ? now() - (JSON.parse(last) as { t: number }).t : Number.POSITIVE_INFINITY;
   if (ago < 1_000) {
-    const done = mine.filter((line) => line.includes('"ph":"end"')).length;
-    return (
-      `${p.name} did not ${doing} within ${fmt(timeoutMs)} ms, though it was still at work (${fmt(done)} calls done, the last one ${fmt(Math.round(ago))} ms ago): ` +
-      "too slow rather than stuck. Does recv() nap between checks? A pause in a loop is added to every message — wait for the data itself."
-    );
+    const count = mine.filter((line) => line.includes('"ph":"end"')).length;
+    return msg("pipe:late.slow", { who: p.name, doing, ms: timeoutMs, count, ago: Math.round(ago) });
   }
-  return `${p.name} did not ${doing} within ${fmt(timeoutMs)} ms — is it waiting for something that never comes?`;
+  return msg("pipe:late.stuck", { who: p.name, doing, ms: timeoutMs });
 }
 
 /** A time budget scaled for slow machines. (slack() reads the environment, which Deno may not.) */
@@ -409,8 +422,8 @@ export interface ListReport {
 }
 
 export interface UnicodeReport extends ListReport {
-  /** A text that arrived changed: how long it was, and the first character that differs. */
-  bad?: { index: number; got: string; at: number };
+  /** A text that arrived changed: how long it was (or what came, if not a string), and the first character that differs. */
+  bad?: { index: number; length?: number; what?: string; at: number };
   /** Text #index never came: #came arrived in its place. */
   lost?: { index: number; came: number };
 }
@@ -443,7 +456,7 @@ export async function recvList(conn: Conn, which: "big" | "unicode", gapMs: numb
       const text = typeof r.msg === "string" ? r.msg : summary(r.msg);
       let at = 0;
       while (at < text.length && text[at] === w[at]) at++;
-      return { got, bad: { index: i, got: typeof r.msg === "string" ? `${fmt(r.msg.length)} characters` : text, at } };
+      return { got, bad: typeof r.msg === "string" ? { index: i, length: r.msg.length, at } : { index: i, what: text, at } };
     } else got.push("ok");
   }
   return { got };
@@ -454,9 +467,9 @@ export async function pinger(conn: Conn, rounds: number, streamed: number, gapMs
   for (let i = 0; i < rounds; i++) {
     await traced(`send ping ${i}`, () => conn.send({ ping: i }));
     const back = await tryRecv(conn, `recv pong ${i}`, gapMs);
-    if (!("msg" in back)) fail(`round trip ${i}: sent { ping: ${i} }, then ${stopWords(back, runtimeHere())}`);
+    if (!("msg" in back)) fail("pipe:bothWays.noPong", { i, why: stopWords(back, runtimeHere()) });
     const pong = (back.msg as { pong?: unknown } | null)?.pong;
-    if (pong !== i) fail(`round trip ${i}: sent { ping: ${i} } — ${wrongNumber(i, pong, back.msg, runtimeHere())}`);
+    if (pong !== i) fail("pipe:bothWays.wrongPong", { i, why: wrongNumber(i, pong, back.msg, runtimeHere()) });
   }
   return both(conn, streamed, "pinger", gapMs);
 }
@@ -464,7 +477,7 @@ export async function pinger(conn: Conn, rounds: number, streamed: number, gapMs
 export async function ponger(conn: Conn, rounds: number, streamed: number, gapMs: number): Promise<number> {
   for (let i = 0; i < rounds; i++) {
     const got = await tryRecv(conn, `recv ping ${i}`, gapMs);
-    if (!("msg" in got)) fail(`ping ${i} never came: ${stopWords(got, runtimeHere())}`);
+    if (!("msg" in got)) fail("pipe:bothWays.noPing", { i, why: stopWords(got, runtimeHere()) });
     await traced(`send pong ${i}`, () => conn.send({ pong: (got.msg as { ping?: unknown } | null)?.ping }));
   }
   return both(conn, streamed, "ponger", gapMs);
@@ -482,21 +495,21 @@ async function both(conn: Conn, n: number, who: string, gapMs: number): Promise<
   );
   for (let i = 0; i < n; i++) {
     const got = await tryRecv(conn, `recv ${i}`, gapMs);
-    if (!("msg" in got)) fail(`while both ends were sending, message ${i} from the peer never came: ${stopWords(got, runtimeHere())}`);
-    const msg = got.msg as { i?: unknown } | null;
-    if (msg?.i !== i) fail(`while both ends were sending, ${wrongNumber(i, msg?.i, got.msg, runtimeHere())}`);
+    if (!("msg" in got)) fail("pipe:bothWays.noMessage", { i, why: stopWords(got, runtimeHere()) });
+    const message = got.msg as { i?: unknown } | null;
+    if (message?.i !== i) fail("pipe:bothWays.wrongMessage", { why: wrongNumber(i, message?.i, got.msg, runtimeHere()) });
   }
   const failed = await sending;
-  if (failed) fail(`while both ends were sending, send() rejected with ${failed}`);
+  if (failed) fail("pipe:bothWays.sendRejected", { error: failed });
   return n;
 }
 
 /** Message number `want` was expected, `got` came (its number, if it has one): lost, again, or foreign. */
-function wrongNumber(want: number, got: unknown, msg: unknown, rt: Runtime): string {
-  if (typeof got !== "number")
-    return `message ${want} from the peer was ${summary(msg)}, which it never sent${STREAMS[rt] ? ": pieces of messages glued or cut (framing)" : ""}`;
-  if (got > want) return `message ${want} from the peer was lost${got > want + 1 ? ` (and ${got - want - 1} after it)` : ""}: ${got} came next. ${lostWhy(rt)}`;
-  return `message ${got} from the peer came again (or out of order) where ${want} was due: take each message out of the inbox once, oldest first`;
+function wrongNumber(want: number, got: unknown, message: unknown, rt: Runtime): Message {
+  if (typeof got !== "number") return msg("pipe:number.foreign", { want, what: summary(message), framing: STREAMS[rt] ? msg("pipe:number.framing") : "" });
+  if (got > want)
+    return msg("pipe:number.lost", { want, more: got > want + 1 ? msg("pipe:number.andAfter", { n: got - want - 1 }) : "", got, why: lostWhy(rt) });
+  return msg("pipe:number.again", { got, want });
 }
 
 /** The runtime this worker runs on (for wording inside a worker). */
@@ -505,7 +518,7 @@ function runtimeHere(): Runtime {
 }
 
 export interface PollReport {
-  waits: { what: string; wallMs: number; cpuMs: number }[];
+  waits: { what: Message; wallMs: number; cpuMs: number }[];
 }
 
 /**
@@ -515,7 +528,7 @@ export interface PollReport {
  */
 export async function pollProbe(conn: Conn): Promise<PollReport> {
   const waits: PollReport["waits"] = [];
-  const measured = async <T>(what: string, f: () => Promise<T>): Promise<T> => {
+  const measured = async <T>(what: Message, f: () => Promise<T>): Promise<T> => {
     const [c0, t0] = [cpuMs(), performance.now()];
     const value = await f();
     waits.push({ what, wallMs: elapsed(t0), cpuMs: Math.round(cpuMs() - c0) });
@@ -526,97 +539,67 @@ export async function pollProbe(conn: Conn): Promise<PollReport> {
   const p0 = await timedPoll(conn, 0);
   if (p0.ready) {
     const then = await guarded(tryRecv(conn, "recv({ timeoutMs: 0 }) after poll(0) said true", 0));
-    if (then !== "still waiting" && !("msg" in then) && then.stop === "eof")
-      fail(
-        "poll(0) on a pipe nobody has written to returned true, and recv() then rejected with EOFError — but the other end is open; it has sent nothing yet. " +
-          '"Nothing arrived in time" is not the end of the stream: EOF is only when the peer has closed (or died).',
-      );
-    fail("poll(0) on a pipe nobody has written to returned true: it must say whether a message (or EOF) is ready now — nothing is");
+    if (then !== "still waiting" && !("msg" in then) && then.stop === "eof") fail("pipe:probe.zeroTrueThenEof");
+    fail("pipe:probe.zeroTrue");
   }
-  if (p0.ms > AT_ONCE_MS) fail(`poll(0) took ${p0.ms} ms: with a zero timeout it must answer at once`);
+  if (p0.ms > AT_ONCE_MS) fail("pipe:probe.zeroSlow", { ms: p0.ms });
 
-  const idle = await measured(`poll(${IDLE_MS}) on an idle pipe`, () => guarded(timedPoll(conn, IDLE_MS), IDLE_MS + 1_500));
-  if (idle === "still waiting")
-    fail(`poll(${IDLE_MS}) on an idle pipe was still waiting after ${fmt(IDLE_MS + 1_500)} ms: give up when the timeout is over, and resolve false`);
-  if (idle.ready) fail(`poll(${IDLE_MS}) on an idle pipe returned true: nothing was sent, so nothing is ready`);
-  if (idle.ms < IDLE_MS - 50) fail(`poll(${IDLE_MS}) on an idle pipe returned false after only ${idle.ms} ms: it must wait up to its timeout for data`);
-  if (idle.ms > IDLE_MS + 1_000) fail(`poll(${IDLE_MS}) on an idle pipe took ${fmt(idle.ms)} ms: give up when the timeout is over`);
+  const idle = await measured(msg("pipe:probe.wait.pollIdle", { timeoutMs: IDLE_MS }), () => guarded(timedPoll(conn, IDLE_MS), IDLE_MS + 1_500));
+  if (idle === "still waiting") fail("pipe:probe.pollStillWaiting", { timeoutMs: IDLE_MS, ms: IDLE_MS + 1_500 });
+  if (idle.ready) fail("pipe:probe.pollTrue", { timeoutMs: IDLE_MS });
+  if (idle.ms < IDLE_MS - 50) fail("pipe:probe.pollEarly", { timeoutMs: IDLE_MS, ms: idle.ms });
+  if (idle.ms > IDLE_MS + 1_000) fail("pipe:probe.pollLate", { timeoutMs: IDLE_MS, ms: idle.ms });
   checkIdle(waits);
 
   const recvIdle = `recv({ timeoutMs: ${IDLE_MS} })`;
-  const timeout = await measured(`${recvIdle} on an idle pipe`, () => guarded(tryRecv(conn, recvIdle, IDLE_MS), IDLE_MS + 1_500));
-  if (timeout === "still waiting")
-    fail(`${recvIdle} on an idle pipe was still waiting after ${fmt(IDLE_MS + 1_500)} ms: past its timeout it must give up and reject with TimeoutError`);
-  if ("msg" in timeout) fail(`${recvIdle} on an idle pipe returned ${summary(timeout.msg)}, but nothing was sent`);
-  if (timeout.stop !== "timeout") fail(`${recvIdle} on an idle pipe should reject with the contract's TimeoutError; ${stopWords(timeout, rt)}`);
-  if (timeout.ms < IDLE_MS - 50 || timeout.ms > IDLE_MS + 1_000) fail(`${recvIdle} rejected after ${fmt(timeout.ms)} ms: it should wait about ${IDLE_MS} ms`);
+  const timeout = await measured(msg("pipe:probe.wait.recvIdle", { timeoutMs: IDLE_MS }), () => guarded(tryRecv(conn, recvIdle, IDLE_MS), IDLE_MS + 1_500));
+  if (timeout === "still waiting") fail("pipe:probe.recvStillWaiting", { timeoutMs: IDLE_MS, ms: IDLE_MS + 1_500 });
+  if ("msg" in timeout) fail("pipe:probe.recvGot", { timeoutMs: IDLE_MS, what: summary(timeout.msg) });
+  if (timeout.stop !== "timeout") fail("pipe:probe.recvNotTimeout", { timeoutMs: IDLE_MS, why: stopWords(timeout, rt) });
+  if (timeout.ms < IDLE_MS - 50 || timeout.ms > IDLE_MS + 1_000) fail("pipe:probe.recvTiming", { timeoutMs: IDLE_MS, ms: timeout.ms });
   checkIdle(waits);
 
   const none = await guarded(tryRecv(conn, "recv({ timeoutMs: 0 })", 0));
-  if (none === "still waiting")
-    fail(
-      `recv({ timeoutMs: 0 }) on an empty pipe was still waiting after 1.5 s, though recv({ timeoutMs: ${IDLE_MS} }) gave up in time. 0 means "don't wait": ` +
-        'try once and reject with TimeoutError at once (Python\'s poll(0), get_nowait()). Is 0 taken for "no timeout" — `if (opts.timeoutMs)` is false for 0?',
-    );
-  if ("msg" in none) fail(`recv({ timeoutMs: 0 }) on a pipe nobody has written to returned ${summary(none.msg)}`);
-  if (none.stop !== "timeout") fail(`recv({ timeoutMs: 0 }) on an empty pipe should reject with the contract's TimeoutError at once; ${stopWords(none, rt)}`);
-  if (none.ms > AT_ONCE_MS) fail(`recv({ timeoutMs: 0 }) took ${none.ms} ms to give up: 0 means "don't wait" — answer at once`);
+  if (none === "still waiting") fail("pipe:probe.zeroRecvStillWaiting", { timeoutMs: IDLE_MS });
+  if ("msg" in none) fail("pipe:probe.zeroRecvGot", { what: summary(none.msg) });
+  if (none.stop !== "timeout") fail("pipe:probe.zeroRecvNotTimeout", { why: stopWords(none, rt) });
+  if (none.ms > AT_ONCE_MS) fail("pipe:probe.zeroRecvSlow", { ms: none.ms });
 
   signalParent("in recv");
-  const first = await measured(`recv() while nothing comes for ${FIRST_AFTER_MS} ms`, () =>
+  const first = await measured(msg("pipe:probe.wait.recvFirst", { ms: FIRST_AFTER_MS }), () =>
     guarded(tryRecv(conn, "recv (nothing sent yet)"), FIRST_AFTER_MS + 2_500),
   );
-  if (first === "still waiting")
-    fail(
-      `recv() never returned "first", sent ${FIRST_AFTER_MS} ms after it began to wait. Did an earlier recv() that timed out keep waiting in the background, and take it? ` +
-        "A recv() that gives up must stop waiting: the next message goes to the next recv().",
-    );
-  if (!("msg" in first)) fail(`recv() with no timeout, waiting for the message the other end sends after ${FIRST_AFTER_MS} ms: ${stopWords(first, rt)}`);
-  if (first.msg !== "first") fail(`recv() returned ${summary(first.msg)} instead of "first"`);
+  if (first === "still waiting") fail("pipe:probe.firstNever", { ms: FIRST_AFTER_MS });
+  if (!("msg" in first)) fail("pipe:probe.firstNoMessage", { ms: FIRST_AFTER_MS, why: stopWords(first, rt) });
+  if (first.msg !== "first") fail("pipe:probe.firstWrong", { what: summary(first.msg) });
   checkIdle(waits);
 
   signalParent("in poll");
-  const busy = await measured(`poll(5000) while nothing comes for ${POLL_WAKE_MS} ms`, () => timedPoll(conn, 5_000));
-  if (!busy.ready)
-    fail(
-      `poll(5000) returned false after ${fmt(busy.ms)} ms although the other end sent "second" after ${POLL_WAKE_MS} ms: poll must notice a message arriving while it waits`,
-    );
-  if (busy.ms > POLL_WAKE_MS + 1_500)
-    fail(`poll(5000) took ${fmt(busy.ms)} ms to notice a message sent after ${POLL_WAKE_MS} ms: wake up when data arrives, don't sleep out the timeout`);
+  const busy = await measured(msg("pipe:probe.wait.pollWake", { ms: POLL_WAKE_MS }), () => timedPoll(conn, 5_000));
+  if (!busy.ready) fail("pipe:probe.wakeFalse", { ms: busy.ms, after: POLL_WAKE_MS });
+  if (busy.ms > POLL_WAKE_MS + 1_500) fail("pipe:probe.wakeSlow", { ms: busy.ms, after: POLL_WAKE_MS });
   checkIdle(waits);
   const second = await tryRecv(conn, "recv({ timeoutMs: 0 }) after poll() said true", 0);
-  if (!("msg" in second))
-    fail(
-      `poll() said a message was ready, then recv({ timeoutMs: 0 }) gave no message: ${stopWords(second, rt)}. 0 means "don't wait" — but take what is there`,
-    );
-  if (second.msg !== "second") fail(`after poll() said true, recv() gave ${summary(second.msg)} instead of "second"`);
+  if (!("msg" in second)) fail("pipe:probe.secondNoMessage", { why: stopWords(second, rt) });
+  if (second.msg !== "second") fail("pipe:probe.secondWrong", { what: summary(second.msg) });
   await traced("send ack", () => conn.send("ack"));
   signalParent("acked");
 
   await waitForParent("third sent", { timeoutMs: 5_000 });
   await sleep(50);
   const third = await tryRecv(conn, "recv({ timeoutMs: 0 }) with a message waiting", 0);
-  if (!("msg" in third))
-    fail(`a message was sent 50 ms ago, then recv({ timeoutMs: 0 }) gave no message: ${stopWords(third, rt)}. 0 means "don't wait" — but take what is there`);
-  if (third.msg !== "third") fail(`recv({ timeoutMs: 0 }) gave ${summary(third.msg)} instead of "third"`);
+  if (!("msg" in third)) fail("pipe:probe.thirdNoMessage", { why: stopWords(third, rt) });
+  if (third.msg !== "third") fail("pipe:probe.thirdWrong", { what: summary(third.msg) });
   // Python's test_dont_merge: a message already received (here: with "third") is ready for poll.
   const left = await timedPoll(conn, 0);
-  if (!left.ready)
-    fail(
-      `poll(0) returned false, but "fourth" had arrived already — sent right after "third", before either was read. ` +
-        (STREAMS[rt]
-          ? "Both came in the same chunk: one is taken, the other waits among what was received. poll() must count that, not only new bytes."
-          : "It is in the inbox: poll() must count that, not only what arrives from now on."),
-    );
+  if (!left.ready) fail("pipe:probe.fourthNotReady", { why: msg(`pipe:probe.fourthWhy.${mech(rt)}`) });
   const fourth = await tryRecv(conn, "recv({ timeoutMs: 0 }) after poll(0) said true", 0);
-  if (!("msg" in fourth) || fourth.msg !== "fourth")
-    fail(`after poll(0) said true, recv({ timeoutMs: 0 }) gave ${"msg" in fourth ? summary(fourth.msg) : stopWords(fourth, rt)} instead of "fourth"`);
+  if (!("msg" in fourth) || fourth.msg !== "fourth") fail("pipe:probe.fourthWrong", { got: "msg" in fourth ? summary(fourth.msg) : stopWords(fourth, rt) });
 
   signalParent("got third");
   const end = await tryRecv(conn, "recv after the top process closed", EOF_EXPECTED_MS);
-  if ("msg" in end) fail(`the top process sent three messages and closed its end, but recv() then returned a fourth: ${summary(end.msg)}`);
-  if (end.stop !== "eof")
-    fail(`the top process closed its end (conn.close()), so recv() should reject with EOFError; ${stopWords(end, rt)}. ${closeWhy(rt, "the top process")}`);
+  if ("msg" in end) fail("pipe:probe.endMessage", { what: summary(end.msg) });
+  if (end.stop !== "eof") fail("pipe:probe.endNotEof", { why: stopWords(end, rt), close: closeWhy(rt, msg("pipe:who.top")) });
   return { waits };
 }
 
@@ -629,17 +612,9 @@ function guarded<T>(call: Promise<T>, ms = 1_500): Promise<T | "still waiting"> 
 function checkIdle(waits: PollReport["waits"]): void {
   for (const w of waits) {
     const share = w.cpuMs / Math.max(w.wallMs, 1);
-    const percent = `${fmt(w.cpuMs)} ms of CPU in ${fmt(w.wallMs)} ms (${Math.round(100 * share)} % of a core)`;
-    if (share > BUSY_SHARE)
-      fail(
-        `${w.what} used ${percent}: busy-waiting. Waiting must sleep until data arrives or the time is up — not check again and again ` +
-          "in a loop around something that returns at once (setImmediate, a zero timeout, poll(0)). Wait for the event that brings data, with the time that is left.",
-      );
-    if (w.wallMs >= LONG_WAIT_MS && share > POLLING_SHARE)
-      fail(
-        `${w.what} used ${percent}, where a sleeping wait needs under 1 %: it wakes up again and again to check — polling. ` +
-          "Sleep until the data arrives (an event, or a timer for the time that is left), not in short naps; setTimeout(…, Infinity) fires after 1 ms, not never.",
-      );
+    const used = { what: w.what, cpuMs: w.cpuMs, ms: w.wallMs, percent: Math.round(100 * share) };
+    if (share > BUSY_SHARE) fail("pipe:idle.busy", used);
+    if (w.wallMs >= LONG_WAIT_MS && share > POLLING_SHARE) fail("pipe:idle.polling", used);
   }
 }
 
@@ -648,22 +623,25 @@ function completedSends(ctx: Ctx, proc: ProcessLike): number {
   return ctx.journal().filter((l) => l.k === "ev" && l.w === proc.id && l.ph === "end" && l.op.startsWith("send #") && !l.out?.startsWith("threw")).length;
 }
 
-/** Why a close() did not reach the peer, by mechanism. */
-function closeWhy(rt: Runtime, closer: string): string {
-  return STREAMS[rt]
-    ? `Its close() must end the stream (the peer's read then returns the end), also while ${closer} lives on — not only when its process exits.`
-    : `A closing port tells the other one nothing: close() must post the sentinel after the last message, and the sentinel becomes EOF — also while ${closer} lives on.`;
+/** Why a close() did not reach the peer, by mechanism; `closer` is who closed (a message). */
+function closeWhy(rt: Runtime, closer: Message): Message {
+  return msg(`pipe:closeWhy.${mech(rt)}`, { closer });
+}
+
+/** How a send() after close() ended: null if it rejected with EOFError, as it must. */
+async function sendAfterClose(conn: Conn): Promise<Message | null> {
+  return traced("send after close", () => conn.send("too late"), String).then(
+    () => msg("pipe:afterClose.resolved"),
+    (err: unknown) => (hasCode(err, "EOF") ? null : msg("pipe:afterClose.rejected", { error: describeError(err) })),
+  );
 }
 
 /** Send, close, then stay alive: EOF must come from close(), not from this process's exit. */
-export async function sendCloseAndStay(conn: Conn, messages: unknown[]): Promise<{ late: string | null }> {
-  for (const [i, msg] of messages.entries()) await traced(`send #${i}`, () => conn.send(msg));
+export async function sendCloseAndStay(conn: Conn, messages: unknown[]): Promise<{ late: Message | null }> {
+  for (const [i, message] of messages.entries()) await traced(`send #${i}`, () => conn.send(message));
   await traced("close", () => conn.close());
   mark("closed");
-  const late = await traced("send after close", () => conn.send("too late"), String).then(
-    () => "resolved",
-    (err: unknown) => (hasCode(err, "EOF") ? null : `rejected with ${describeError(err)}`),
-  );
+  const late = await sendAfterClose(conn);
   signalParent("closed");
   await waitForParent("you may exit", { timeoutMs: 20_000 });
   return { late };
@@ -676,8 +654,10 @@ export interface DrainReport {
   /** For numbered messages: the first one out of sequence (its seq; -1 if it had none). */
   wrong?: { index: number; seq: number; what: string };
   end: Stop;
-  again?: string | null;
-  pollAtEof?: string;
+  /** What a second recv() at EOF did, if not EOFError again. */
+  again?: Message | null;
+  /** What poll(0) at EOF resolved ("true", or the value), or how it rejected. */
+  pollAtEof?: string | Message;
 }
 
 /** Receive until the pipe says EOF (or something else goes wrong); report what and how it ended. */
@@ -702,8 +682,8 @@ export async function drainUntilEof(conn: Conn, mode: "wait for go" | "numbered"
     if (r.stop !== "eof") return { got, count, wrong, end: r };
     // At EOF, poll says "ready" (a recv would not wait) and recv keeps saying EOF.
     const poll = await traced("poll(0) at EOF", () => conn.poll(0), String).then(
-      (v: unknown) => (v === true ? "true" : brief(v)),
-      (e: unknown) => `a rejection (${describeError(e)})`,
+      (v: unknown): string | Message => (v === true ? "true" : brief(v)),
+      (e: unknown) => msg("pipe:eof.pollRejected", { error: describeError(e) }),
     );
     const again = await tryRecv(conn, "recv again", 1_000);
     return {
@@ -711,7 +691,7 @@ export async function drainUntilEof(conn: Conn, mode: "wait for go" | "numbered"
       count,
       wrong,
       end: r,
-      again: "msg" in again ? `a message, ${summary(again.msg)}` : again.stop === "eof" ? null : stopWords(again, runtimeHere()),
+      again: "msg" in again ? msg("pipe:eof.againMessage", { what: summary(again.msg) }) : again.stop === "eof" ? null : stopWords(again, runtimeHere()),
       pollAtEof: poll,
     };
   }
@@ -733,7 +713,7 @@ export async function streamForever(conn: Conn): Promise<void> {
 // ---- judging what a receiver saw -------------------------------------------------------------
 
 /** The first thing wrong with a received sequence 0 … n-1, named: lost, out of order, twice, framing. */
-function judgeSequence(r: SeqReport, n: number, rt: Runtime): string | undefined {
+function judgeSequence(r: SeqReport, n: number, rt: Runtime): Message | undefined {
   const seen = new Map<number, number>();
   let expected = 0;
   for (const [i, s] of r.seqs.entries()) {
@@ -742,87 +722,65 @@ function judgeSequence(r: SeqReport, n: number, rt: Runtime): string | undefined
       expected++;
       continue;
     }
-    if (s === -1) {
-      const what = r.foreign?.what ?? "something else";
-      return STREAMS[rt]
-        ? `message #${i} was ${what}, which the sender never sent: pieces of two messages glued together, or one cut in two. A stream has no message boundaries, so each frame must carry its own (framing).`
-        : `message #${i} was ${what}, which the sender never sent: a port delivers each message whole, so it changed inside your Connection. Is the close sentinel (or a wrapper) passed off as a message?`;
-    }
-    if (seen.has(s))
-      return `message #${i} was { seq: ${s} } again: it had already been received (as #${seen.get(s)}). recv() must take each message out of the inbox, so it is delivered once.`;
+    if (s === -1) return msg(`pipe:sequence.foreign.${mech(rt)}`, { index: i, what: r.foreign?.what ?? msg("pipe:sequence.somethingElse") });
+    if (seen.has(s)) return msg("pipe:sequence.twice", { index: i, seq: s, first: seen.get(s) });
     const later = r.seqs.indexOf(expected, i + 1);
-    if (s > expected && later >= 0) {
-      return (
-        `out of order: message #${i} was { seq: ${s} }, but { seq: ${expected} } had not come yet (it came later, as #${later}). ` +
-        `${STREAMS[rt] ? "A stream delivers bytes in order" : "A port delivers messages in order"}: the inbox must be first in, first out — take the oldest (shift), not the newest (pop).`
-      );
-    }
+    if (s > expected && later >= 0)
+      return msg("pipe:sequence.outOfOrder", { index: i, seq: s, expected, later, delivers: msg(`pipe:sequence.delivers.${mech(rt)}`) });
     const missing = n - new Set(r.seqs.filter((x) => x >= 0)).size;
-    const after = expected === 0 ? `{ seq: ${s} } came first` : `after { seq: ${expected - 1} } came { seq: ${s} }`;
-    return `${fmt(missing)} of ${fmt(n)} messages were lost: the first is { seq: ${expected} } — ${after}. ${lostWhy(rt)}`;
+    const after = expected === 0 ? msg("pipe:sequence.cameFirst", { seq: s }) : msg("pipe:sequence.cameAfter", { before: expected - 1, seq: s });
+    return msg("pipe:sequence.lost", { missing, n, expected, after, why: lostWhy(rt) });
   }
   if (!r.stop) return undefined;
   const k = r.seqs.length;
-  const got = k === 0 ? "nothing" : k === 1 ? "{ seq: 0 }" : `{ seq: 0 } … { seq: ${k - 1} }, in order`;
+  const got = k === 0 ? msg("pipe:sequence.gotNothing") : k === 1 ? msg("pipe:sequence.gotFirst") : msg("pipe:sequence.gotUpTo", { last: k - 1 });
   switch (r.stop.stop) {
     case "undefined":
-      return `the receiver got ${got}, then ${stopWords(r.stop, rt)}.`;
-    case "eof":
-      return STREAMS[rt]
-        ? `the receiver got ${got}, then recv() rejected with EOFError: the last ${fmt(n - k)} messages were lost. A stream ends only after every byte sent before its end, so their bytes did arrive — they never came out as messages. Take every complete frame out of what arrived, not one per chunk (framing); EOF only once nothing is left.`
-        : `the receiver got ${got}, then recv() rejected with EOFError: ${fmt(n - k)} messages sent before close() were never delivered. EOF comes only after everything the peer sent has been received.`;
-    case "timeout":
-      if (gaveUpEarly(r.stop)) return `the receiver got ${got}, then ${stopWords(r.stop, rt)}.`;
-      return k === 0
-        ? `the receiver waited ${fmt(r.stop.ms)} ms and got nothing: does send() reach the other end (and recv() wait for it)?`
-        : `the receiver got ${got}, then waited ${fmt(r.stop.ms)} ms for { seq: ${k} } in vain: the last ${fmt(n - k)} messages were lost. ${lostWhy(rt)}`;
     case "error":
-      return `the receiver got ${got}, then ${stopWords(r.stop, rt)}.`;
+      return msg("pipe:sequence.then", { got, why: stopWords(r.stop, rt) });
+    case "eof":
+      return msg(`pipe:sequence.eof.${mech(rt)}`, { got, lost: n - k });
+    case "timeout":
+      if (gaveUpEarly(r.stop)) return msg("pipe:sequence.then", { got, why: stopWords(r.stop, rt) });
+      return k === 0
+        ? msg("pipe:sequence.nothing", { ms: r.stop.ms })
+        : msg("pipe:sequence.timedOut", { got, ms: r.stop.ms, next: k, lost: n - k, why: lostWhy(rt) });
   }
 }
 
 /** Message #index should have been { seq: index }. */
-function wrongSeq(w: { index: number; seq: number; what: string }, rt: Runtime): string {
-  if (w.seq < 0)
-    return `message #${w.index} was ${w.what}, which the sender never sent${STREAMS[rt] ? ": pieces of messages glued together or cut in two (framing)" : ""}`;
-  if (w.seq > w.index) return `messages were lost: #${w.index} should have been { seq: ${w.index} }, but { seq: ${w.seq} } came. ${lostWhy(rt)}`;
-  return `message #${w.index} was { seq: ${w.seq} } again (or out of order): each message must come out of the inbox once, oldest first`;
+function wrongSeq(w: { index: number; seq: number; what: string }, rt: Runtime): Message {
+  if (w.seq < 0) return msg("pipe:sequence.neverSent", { index: w.index, what: w.what, framing: STREAMS[rt] ? msg("pipe:sequence.glued") : "" });
+  if (w.seq > w.index) return msg("pipe:sequence.skipped", { index: w.index, seq: w.seq, why: lostWhy(rt) });
+  return msg("pipe:sequence.again", { index: w.index, seq: w.seq });
 }
 
 /** The first thing wrong with the big and mixed messages. */
-function judgeBig(r: ListReport, rt: Runtime): string | undefined {
+function judgeBig(r: ListReport, rt: Runtime): Message | undefined {
   const want = [pattern(BIG, 1), ...mixed()].map(summary);
-  const name = (i: number) => (i === 0 ? "the 10 MiB message" : `message ${i + 1} of ${want.length} (${want[i]})`);
+  const name = (i: number) => (i === 0 ? msg("pipe:big.theBig") : msg("pipe:big.nth", { nth: i + 1, total: want.length, what: want[i] }));
   for (const [i, w] of want.entries()) {
     const g = r.got[i];
     if (g === undefined) {
-      const stop = r.stop ? stopWords(r.stop, rt) : "nothing";
-      const hint =
-        i === 0 && STREAMS[rt] && !stop.includes("(framing)")
-          ? " A message far larger than one chunk arrives in many: collect bytes until its whole frame is there (framing)."
-          : "";
-      return `${name(i)} never arrived: ${stop}.${hint}`;
+      const hint = i === 0 && STREAMS[rt] && !(r.stop && framingError(r.stop, rt)) ? msg("pipe:big.manyChunks") : "";
+      return msg("pipe:big.neverArrived", { what: name(i), why: r.stop ? stopWords(r.stop, rt) : msg("pipe:big.nothing"), hint });
     }
     if (g === w) continue;
     const j = want.indexOf(g, i + 1);
-    if (j > i) {
-      const falsy = w === '""' || w === "0" ? " An empty string and 0 are messages too: does something test a message for truthiness (if (msg) …)?" : "";
-      return `${name(i)} was lost: the receiver got message ${j + 1} (${g}) in its place.${falsy}${falsy ? "" : ` ${lostWhy(rt)}`}`;
-    }
-    return `${name(i)}: expected ${w}, received ${g}${sizeWhy(w, g)}`;
+    if (j > i) return msg("pipe:big.lost", { what: name(i), nth: j + 1, got: g, why: w === '""' || w === "0" ? msg("pipe:big.falsy") : lostWhy(rt) });
+    return msg("pipe:big.changed", { what: name(i), expected: w, got: g, why: sizeWhy(w, g) });
   }
   return undefined;
 }
 
-function sizeWhy(want: string, got: string): string {
+function sizeWhy(want: string, got: string): Message | "" {
   const w = want.match(/^bytes\((\d+)/);
   const g = got.match(/^bytes\((\d+)/);
-  if (w && g && Number(g[1]) < Number(w[1]))
-    return ` — cut short: ${fmt(Number(g[1]))} of ${fmt(Number(w[1]))} bytes. A frame is complete only when all its bytes are there (framing).`;
-  if (w && g && Number(g[1]) > Number(w[1]))
-    return ` — ${fmt(Number(g[1]) - Number(w[1]))} bytes too many: the next message's bytes ran into this one. Each frame must say where it ends (framing).`;
-  if (w && g) return " — the right length, but different bytes: pieces put together out of order, or bytes changed on the way?";
-  return "";
+  if (!w || !g) return "";
+  const [wanted, came] = [Number(w[1]), Number(g[1])];
+  if (came < wanted) return msg("pipe:big.cutShort", { got: came, want: wanted });
+  if (came > wanted) return msg("pipe:big.tooMany", { count: came - wanted });
+  return msg("pipe:big.sameLength");
 }
 
 // ---- scenarios (each runs in the top process of its own run) ----------------------------------
@@ -830,61 +788,53 @@ function sizeWhy(want: string, got: string): string {
 export const scenarios: Scenario<PipeCell>[] = [
   {
     name: "hello",
-    title: `the seed's example: a sender process sends "${HELLO}", a receiver process gets exactly that`,
+    title: msg("pipe:hello.title", { hello: HELLO }),
     async run(ctx: Ctx) {
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "helloSender", [a], "sender");
       const receiver = await launch(ctx, "helloReceiver", [b], "receiver");
-      await settleAll([sender], [receiver], 8_000, "finish");
+      await settleAll([sender], [receiver], 8_000, msg("pipe:doing.finish"));
       const r = receiver.result as Outcome | undefined;
       if (r && !("msg" in r)) {
-        const framing =
-          " Are frames read the way they are written (the length first, then that many bytes)? Bytes that never make a whole frame never come out (framing).";
-        if (r.stop === "eof")
-          fail(
-            STREAMS[runtime]
-              ? `the sender sent "${HELLO}" and closed; the receiver's recv() rejected with EOFError instead of giving it: the stream ended, and no whole message had come out of its bytes.${framing}`
-              : `the sender sent "${HELLO}" and closed; the receiver's recv() rejected with EOFError instead of giving it. What was sent before close() must be delivered first: EOF only once nothing is left.`,
-          );
-        fail(
-          spun(r)
-            ? `the receiver's recv() gave no message: ${stopWords(r, runtime)}.`
-            : `the receiver's recv() gave no message: ${stopWords(r, runtime)}. Does send() reach the other end?${STREAMS[runtime] && r.stop === "timeout" ? framing : ""}`,
-        );
+        if (r.stop === "eof") fail(`pipe:hello.eof.${mech(runtime)}`, { hello: HELLO, framing: msg("pipe:hello.framing") });
+        if (spun(r)) fail("pipe:hello.noMessage", { why: stopWords(r, runtime) });
+        fail("pipe:hello.noMessageReach", {
+          why: stopWords(r, runtime),
+          framing: STREAMS[runtime] && r.stop === "timeout" ? msg("pipe:hello.framing") : "",
+        });
       }
-      if (r && r.msg !== JSON.stringify(HELLO)) fail(`the receiver got ${r.msg}, expected ${JSON.stringify(HELLO)}`);
-      await awaitAll([receiver, sender], 5_000, "finish");
+      if (r && r.msg !== JSON.stringify(HELLO)) fail("pipe:hello.wrong", { got: r.msg, expected: JSON.stringify(HELLO) });
+      await awaitAll([receiver, sender], 5_000, msg("pipe:doing.finish"));
     },
   },
   {
     name: "order",
-    title: `${fmt(ORDERED)} messages arrive complete and in order`,
+    title: msg("pipe:order.title", { n: ORDERED }),
     deadlineMs: 20_000,
     async run(ctx: Ctx) {
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "sendSequence", [a, ORDERED], "sender");
       const receiver = await launch(ctx, "recvSequence", [b, ORDERED, scaled(GAP_MS)], "receiver");
-      await settleAll([sender], [receiver], 15_000, `receive ${fmt(ORDERED)} messages`);
+      await settleAll([sender], [receiver], 15_000, msg("pipe:doing.receiveMessages", { n: ORDERED }));
       if (receiver.finished) {
         const wrong = judgeSequence(receiver.result as SeqReport, ORDERED, runtime);
         if (wrong) fail(wrong);
       }
-      await awaitAll([receiver, sender], 5_000, "finish");
+      await awaitAll([receiver, sender], 5_000, msg("pipe:doing.finish"));
     },
   },
   {
     name: "big",
-    title:
-      "one 10 MiB message arrives intact (checksum), then a mix of tiny and large ones; on a byte stream, a sender that outruns its reader waits (backpressure)",
+    title: "pipe:big.title",
     deadlineMs: 20_000,
     async run(ctx: Ctx) {
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "sendList", [a, "big"], "sender");
       const receiver = await launch(ctx, "recvList", [b, "big", scaled(5_000)], "receiver");
-      await settleAll([sender], [receiver], 15_000, "receive the 10 MiB message and the mixed ones");
+      await settleAll([sender], [receiver], 15_000, msg("pipe:doing.receiveBig"));
       if (receiver.finished) {
         const wrong = judgeBig(receiver.result as ListReport, runtime);
         if (wrong) fail(wrong);
@@ -894,111 +844,93 @@ export const scenarios: Scenario<PipeCell>[] = [
           const sentAt = journal.find((l) => l.k === "ev" && l.w === sender.id && l.ph === "end" && l.op === "send #4")?.t;
           const resumedAt = journal.find((l) => l.k === "ev" && l.w === receiver.id && l.op === "resumed")?.t;
           if (sentAt !== undefined && resumedAt !== undefined && sentAt < resumedAt)
-            fail(
-              `send() of the 3 MiB message returned while the receiver was not reading (it paused ${PAUSE_MS} ms after the 10 MiB one), though no pipe holds 3 MiB: ` +
-                "the bytes piled up in the sender's memory. send() must wait until the pipe has taken them — a slow reader slows the writer down (backpressure). " +
-                (runtime === "bun"
-                  ? "wire.write() only queues: await wire.flush(), which waits while the pipe is full."
-                  : "Await wire.write(): it resolves once the kernel has the bytes."),
-            );
+            fail("pipe:big.backpressure", { ms: PAUSE_MS, fix: msg(`pipe:big.fix.${runtime === "bun" ? "bun" : "node"}`) });
         }
       }
-      await awaitAll([receiver, sender], 5_000, "finish");
+      await awaitAll([receiver, sender], 5_000, msg("pipe:doing.finish"));
     },
   },
   {
     name: "unicode",
-    title: "multi-byte text (Chinese, emoji) arrives intact, also where a chunk boundary falls inside a character",
+    title: "pipe:unicode.title",
     deadlineMs: 15_000,
     async run(ctx: Ctx) {
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "sendList", [a, "unicode"], "sender");
       const receiver = await launch(ctx, "recvList", [b, "unicode", scaled(GAP_MS)], "receiver");
-      await settleAll([sender], [receiver], 12_000, "receive the texts");
+      await settleAll([sender], [receiver], 12_000, msg("pipe:doing.receiveTexts"));
       const r = receiver.finished ? (receiver.result as UnicodeReport) : undefined;
       const total = unicodeMessages().length;
-      if (r?.lost)
-        fail(
-          `text message #${r.lost.index} was lost: the receiver got text #${r.lost.came} in its place (${r.lost.came - r.lost.index} missing before it). ${lostWhy(runtime)}`,
-        );
+      if (r?.lost) fail("pipe:unicode.lost", { index: r.lost.index, came: r.lost.came, missing: r.lost.came - r.lost.index, why: lostWhy(runtime) });
       if (r?.bad) {
         const want = unicodeMessages()[r.bad.index]!;
-        fail(
-          `text message #${r.bad.index} arrived changed: expected ${fmt(want.length)} characters, received ${r.bad.got}, the first difference at character ${fmt(r.bad.at)}. ` +
-            (STREAMS[runtime]
-              ? "UTF-8 writes one character in 1 to 4 bytes, and a chunk boundary can fall inside one: decode whole frames, never chunks (a TextDecoder per chunk turns the halves into �)."
-              : "A port carries a string whole — no bytes, no chunks — so it changed inside your Connection: was it converted, cut or joined?"),
-        );
+        fail("pipe:unicode.changed", {
+          index: r.bad.index,
+          expected: want.length,
+          got: r.bad.length === undefined ? (r.bad.what ?? "") : msg("pipe:unicode.characters", { count: r.bad.length }),
+          at: r.bad.at,
+          why: msg(`pipe:unicode.why.${mech(runtime)}`),
+        });
       }
-      if (r?.stop) fail(`the receiver got ${r.got.length} of ${total} text messages intact, then ${stopWords(r.stop, runtime)}`);
-      await awaitAll([receiver, sender], 5_000, "finish");
+      if (r?.stop) fail("pipe:unicode.stopped", { got: r.got.length, total, why: stopWords(r.stop, runtime) });
+      await awaitAll([receiver, sender], 5_000, msg("pipe:doing.finish"));
     },
   },
   {
     name: "both-ways",
-    title: `both directions at once: ${fmt(ROUND_TRIPS)} ping-pong round trips, then both ends streaming together — no deadlock`,
+    title: msg("pipe:bothWays.title", { n: ROUND_TRIPS }),
     deadlineMs: 20_000,
     async run(ctx: Ctx) {
       const { cell } = ctx;
       const [a, b] = await makePipe(cell);
       const ping = await launch(ctx, "pinger", [a, ROUND_TRIPS, STREAMED, scaled(GAP_MS)], "pinger");
       const pong = await launch(ctx, "ponger", [b, ROUND_TRIPS, STREAMED, scaled(GAP_MS)], "ponger");
-      await awaitAll([ping, pong], 15_000, "finish the round trips and the streaming in both directions");
+      await awaitAll([ping, pong], 15_000, msg("pipe:doing.bothWays"));
     },
   },
   {
     name: "poll",
-    title:
-      "poll(ms) and recv({ timeoutMs }) on an idle pipe: false or TimeoutError in time (timeoutMs 0: at once), woken as soon as data comes, idle while waiting; close() from the top process gives EOF",
+    title: "pipe:poll.title",
     deadlineMs: 15_000,
     async run(ctx: Ctx) {
       const { cell, runtime } = ctx;
       const [mine, theirs] = await makePipe(cell);
       const probe = await launch(ctx, "pollProbe", [theirs], "poller");
-      await signalFrom(probe, "in recv", 8_000, "check poll and recv timeouts on an idle pipe");
+      await signalFrom(probe, "in recv", 8_000, msg("pipe:doing.checkTimeouts"));
       await sleep(FIRST_AFTER_MS);
       await traced("send first", () => mine.send("first"));
-      await signalFrom(probe, "in poll", 8_000, 'receive "first"');
+      await signalFrom(probe, "in poll", 8_000, msg("pipe:doing.receive", { what: '"first"' }));
       await sleep(POLL_WAKE_MS);
       await traced("send second", () => mine.send("second"));
-      await signalFrom(probe, "acked", 8_000, 'notice "second" and answer');
+      await signalFrom(probe, "acked", 8_000, msg("pipe:doing.answer", { what: '"second"' }));
       const ready: unknown = await traced("poll(3000)", () => mine.poll(3_000), String);
-      if (ready !== true) {
-        fail(`the top process's end: poll(3000) resolved ${brief(ready)} although the child had sent "ack" — a message is ready`);
-      }
+      if (ready !== true) fail("pipe:poll.topNotReady", { got: brief(ready) });
       const ack = await tryRecv(mine, "recv ack", 1_000);
-      if (!("msg" in ack)) fail(`the top process's end: after poll() said true, ${stopWords(ack, runtime)}`);
-      if (ack.msg !== "ack") fail(`the top process's end received ${summary(ack.msg)} instead of "ack"`);
+      if (!("msg" in ack)) fail("pipe:poll.topNoAck", { why: stopWords(ack, runtime) });
+      if (ack.msg !== "ack") fail("pipe:poll.topWrongAck", { what: summary(ack.msg) });
       await traced("send third", () => mine.send("third"));
       await traced("send fourth", () => mine.send("fourth"));
       await probe.notify("third sent").catch(() => {}); // if it died already, signalFrom says how
-      await signalFrom(probe, "got third", 8_000, 'receive "third"');
+      await signalFrom(probe, "got third", 8_000, msg("pipe:doing.receive", { what: '"third"' }));
       await traced("close", () => mine.close());
-      const late = await traced("send after close", () => mine.send("too late"), String).then(
-        () => "resolved",
-        (err: unknown) => (hasCode(err, "EOF") ? null : `rejected with ${describeError(err)}`),
-      );
-      await awaitAll([probe], 5_000, "see EOF after the top process closed its end");
-      if (late !== null)
-        fail(
-          `after close(), the top process's send() ${late}: it must reject with the contract's EOFError (Python: OSError "handle is closed") — this end is closed`,
-        );
+      const late = await sendAfterClose(mine);
+      await awaitAll([probe], 5_000, msg("pipe:doing.seeEof"));
+      if (late !== null) fail("pipe:afterClose.top", { how: late });
       return probe.result; // how long each wait took, and its CPU time
     },
   },
   {
     name: "eof",
     deadlineMs: 20_000,
-    title:
-      "the peer closes and lives on ⇒ what it sent is still delivered, then recv() rejects with EOFError (again on every call; poll says ready); send() after close() rejects",
+    title: "pipe:eof.title",
     async run(ctx: Ctx) {
       const { cell, runtime } = ctx;
       const sent = ["one", "two", pattern(200_000, 6), "three"];
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "sendCloseAndStay", [a, sent], "sender");
       const receiver = await launch(ctx, "drainUntilEof", [b, "wait for go"], "receiver");
-      await signalFrom(sender, "closed", 8_000, "send its messages and close");
+      await signalFrom(sender, "closed", 8_000, msg("pipe:doing.sendAndClose"));
       await receiver.notify("go").catch(() => {}); // only now does the receiver start reading: everything waits in the pipe
       await waitUntil([receiver, sender], () => ended(receiver), 8_000);
       blameFirst([receiver, sender], endOf(receiver));
@@ -1007,40 +939,34 @@ export const scenarios: Scenario<PipeCell>[] = [
         const r = receiver.result as DrainReport;
         const want = sent.map(summary);
         const got = r.got;
-        if (r.end.stop === "undefined" && got.length >= want.length)
-          fail(`the sender closed after ${want.length} messages; the receiver got them all, then ${stopWords(r.end, runtime)}`);
-        if (got.length < want.length || want.some((w, i) => got[i] !== w)) {
-          fail(
-            `the sender sent ${want.join(", ")} and closed; the receiver got ${got.length ? got.join(", ") : "nothing"}, then ${stopWords(r.end, runtime)}. ` +
-              "What was sent before close() must still be delivered: EOF comes only after everything sent has been received.",
-          );
-        }
-        if (got.length > want.length) fail(`the receiver got ${got.length - want.length} more message(s) than were sent: ${got.slice(want.length).join(", ")}`);
-        if (r.end.stop === "timeout")
-          fail(
-            `the sender closed its end and stayed alive; the receiver got all ${want.length} messages, then waited ${fmt(r.end.ms)} ms and timed out instead of getting EOFError. ` +
-              closeWhy(runtime, "the closer"),
-          );
-        if (r.end.stop !== "eof") fail(`after the last message, recv() should reject with the contract's EOFError; ${stopWords(r.end, runtime)}`);
-        if (r.again !== null) fail(`a second recv() after EOF gave ${r.again}: at EOF, recv() must reject with EOFError again, every time`);
-        if (r.pollAtEof !== "true") fail(`at EOF, poll(0) resolved ${r.pollAtEof}: EOF counts as ready (a recv would not wait), as in Python`);
+        if (r.end.stop === "undefined" && got.length >= want.length) fail("pipe:eof.allThenUndefined", { sent: want.length, why: stopWords(r.end, runtime) });
+        if (got.length < want.length || want.some((w, i) => got[i] !== w))
+          fail("pipe:eof.notDelivered", {
+            sent: want.join(", "),
+            got: got.length ? got.join(", ") : msg("pipe:eof.nothing"),
+            why: stopWords(r.end, runtime),
+          });
+        if (got.length > want.length) fail("pipe:eof.extra", { count: got.length - want.length, what: got.slice(want.length).join(", ") });
+        if (r.end.stop === "timeout") fail("pipe:eof.timedOut", { sent: want.length, ms: r.end.ms, why: closeWhy(runtime, msg("pipe:who.closer")) });
+        if (r.end.stop !== "eof") fail("pipe:eof.notEof", { why: stopWords(r.end, runtime) });
+        if (r.again !== null) fail("pipe:eof.again", { got: r.again ?? "undefined" });
+        if (r.pollAtEof !== "true") fail("pipe:eof.pollAtEof", { got: r.pollAtEof ?? "undefined" });
       }
-      await awaitAll([receiver, sender], 5_000, "finish");
-      const { late } = sender.result as { late: string | null };
-      if (late !== null)
-        fail(`send() after close() ${late}: it must reject with the contract's EOFError (Python: OSError "handle is closed") — this end is closed`);
+      await awaitAll([receiver, sender], 5_000, msg("pipe:doing.finish"));
+      const { late } = sender.result as { late: Message | null };
+      if (late !== null) fail("pipe:afterClose.peer", { how: late });
     },
   },
   {
     name: "crash",
-    title: "the peer is killed mid-stream ⇒ what it sent is delivered, then the survivor gets EOFError, not a hang",
+    title: "pipe:crash.title",
     deadlineMs: 15_000,
     async run(ctx: Ctx) {
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "streamForever", [a], "doomed-sender");
       const receiver = await launch(ctx, "drainUntilEof", [b, "numbered"], "survivor");
-      await signalFrom(sender, "streaming", 8_000, "send 500 messages");
+      await signalFrom(sender, "streaming", 8_000, msg("pipe:doing.stream", { n: 500 }));
       sender.kill(); // the messages it sent last are still on their way
       await sender.join({ timeoutMs: 5_000 });
       mark("sender killed");
@@ -1048,27 +974,13 @@ export const scenarios: Scenario<PipeCell>[] = [
       await waitUntil([receiver], () => ended(receiver), EOF_EXPECTED_MS + 6_000);
       if (receiver.finished) {
         const r = receiver.result as DrainReport;
-        if (r.wrong) fail(`before the crash, ${wrongSeq(r.wrong, runtime)}`);
-        if (r.end.stop === "timeout") {
-          fail(
-            `the sender was killed mid-stream; the survivor received ${fmt(r.count)} messages, then waited ${fmt(r.end.ms)} ms for more and timed out. ` +
-              (STREAMS[runtime]
-                ? "A dead process's end is closed by the kernel: the stream ends, and that end is EOF."
-                : "A terminated worker's port just goes silent — no event. Process tells the survivor (peerGone): that must become EOF, once what the peer sent has arrived."),
-          );
-        }
-        if (r.end.stop !== "eof")
-          fail(`after its peer was killed, the survivor should get EOFError; after ${fmt(r.count)} messages, ${stopWords(r.end, runtime)}`);
+        if (r.wrong) fail("pipe:crash.before", { why: wrongSeq(r.wrong, runtime) });
+        if (r.end.stop === "timeout") fail("pipe:crash.timedOut", { received: r.count, ms: r.end.ms, why: msg(`pipe:crash.why.${mech(runtime)}`) });
+        if (r.end.stop !== "eof") fail("pipe:crash.notEof", { received: r.count, why: stopWords(r.end, runtime) });
         if (r.count < sent)
-          fail(
-            `the survivor got ${fmt(r.count)} messages, then EOF — but the sender had finished sending ${fmt(sent)} before it was killed: the last ${fmt(sent - r.count)} were lost. ` +
-              "What was sent must be delivered before EOF." +
-              (STREAMS[runtime]
-                ? ""
-                : " They were still on their way when the news of the death came: peerGone(sent) says how many the peer sent — EOF once that many have arrived, not at once."),
-          );
+          fail("pipe:crash.lost", { received: r.count, sent, lost: sent - r.count, more: STREAMS[runtime] ? "" : msg("pipe:crash.stillOnTheirWay") });
       }
-      await awaitAll([receiver], 1_000, "notice that its peer died");
+      await awaitAll([receiver], 1_000, msg("pipe:doing.noticeDeath"));
     },
   },
 ];

@@ -10,11 +10,11 @@ import { dirname } from "node:path";
 import process from "node:process";
 import { connect, GROUP, keysOf, type Redis } from "@workshop/04-broker/redis";
 import { hasCode, type Queue } from "@workshop/contracts";
-import { expectFinished, expectShape, Failure, fail, joinAll, type Scenario, type ScenarioContext, sleep } from "@workshop/harness/scenario";
-import { mark, type ProcessLike, signalParent, traced, waitForParent } from "@workshop/process";
+import { expectFinished, expectShape, Failure, fail, joinAll, type Message, msg, type Scenario, type ScenarioContext, sleep } from "@workshop/harness/scenario";
+import { mark, type ProcessLike, type Runtime, signalParent, traced, waitForParent } from "@workshop/process";
 import { journalPath } from "@workshop/process/journal";
 import { expectExactlyOnce, expectSequence, scenarios as queueScenarios, within } from "./queue.ts";
-import { brief, fmt, range, startTogether } from "./support.ts";
+import { brief, range, startTogether } from "./support.ts";
 
 // Children import this module by URL and call its exported functions: 03-queue's workers too.
 export * from "./queue.ts";
@@ -137,8 +137,8 @@ export async function racer(q: Queue<number>, me: number, rounds: number): Promi
     for (let t = 0; t < RACE_TRIES; t++) {
       const o = await within(`put (round ${r}, timeoutMs 0)`, () => q.put(r * 1000 + me * 10 + t, { timeoutMs: 0 }), 2_000);
       if (o.kind === "value") took++;
-      else if (o.kind === "pending") fail(`put(item, { timeoutMs: 0 }) was still waiting after ${o.ms} ms: timeoutMs 0 means "don't wait"`);
-      else if (o.code !== "FULL") fail(`put(item, { timeoutMs: 0 }) on a bounded queue rejected with ${o.text}: a full queue rejects with Full`);
+      else if (o.kind === "pending") fail("broker:boundRace.putWaited", { ms: o.ms });
+      else if (o.code !== "FULL") fail("broker:boundRace.putRejected", { error: o.text });
     }
     accepted.push(took);
     signalParent(`done-${r}`);
@@ -183,7 +183,7 @@ export async function machineConsumer(module: string, name: string): Promise<str
 
 async function openByName(module: string, name: string): Promise<BrokerQueue<Job>> {
   const cell = (await import(module)) as BrokerCell;
-  return expectShape(await cell.createQueue<Job>({ name }), `createQueue({ name: "${name}" }) in another process`, ["put", "get", "close"]);
+  return expectShape(await cell.createQueue<Job>({ name }), msg("broker:twoMachines.openShape", { name }), ["put", "get", "close"]);
 }
 
 let effectsConn: Promise<Redis> | undefined;
@@ -208,6 +208,7 @@ function explained(s: Scenario<BrokerCell>): Scenario<BrokerCell> {
     ...s,
     async run(ctx: Ctx) {
       const made: BrokerQueue<unknown>[] = [];
+      const started: Proc[] = [];
       const cell: BrokerCell = {
         async createQueue<T>(opts?: QueueOptions) {
           const q = await ctx.cell.createQueue<T>(opts);
@@ -215,13 +216,20 @@ function explained(s: Scenario<BrokerCell>): Scenario<BrokerCell> {
           return q;
         },
       };
+      const start: Ctx["start"] = async (...args) => {
+        const p = await ctx.start(...args);
+        started.push(p);
+        return p;
+      };
       try {
-        return await s.run({ ...ctx, cell });
+        return await s.run({ ...ctx, cell, start });
       } catch (err) {
-        if (err instanceof Failure && /still blocked .*after close\(\)/.test(err.message)) {
+        if (err instanceof Failure && blockedAfterClose(err)) {
           for (const q of made) {
             const why = await stillOut(q);
-            if (why) fail(`${err.message.split(":")[0]}: ${why}`);
+            const said = err.text?.params ?? {};
+            const who = said.who ?? started.find((p) => p.exitCode === null)?.name;
+            if (why && who !== undefined) fail("broker:blocked.why", { who, seconds: said.seconds ?? CLOSE_GRACE_MS / 1000, context: said.context ?? "", why });
           }
         }
         throw err;
@@ -230,17 +238,18 @@ function explained(s: Scenario<BrokerCell>): Scenario<BrokerCell> {
   };
 }
 
+/** 03-queue's "consumer still blocked … after close()": a get() that never saw the end. */
+function blockedAfterClose(err: Failure): boolean {
+  return err.text ? /^queue:[\w-]+\.stillBlocked$/.test(err.text.key) : /still blocked .*after close\(\)/.test(err.message);
+}
+
 /** Why a closed queue whose stream is empty is not drained yet: items still out with consumers. */
-async function stillOut(q: BrokerQueue<unknown>): Promise<string | undefined> {
+async function stillOut(q: BrokerQueue<unknown>): Promise<Message | undefined> {
   const name = q.address?.name;
   if (typeof name !== "string") return undefined;
   const { pending } = await (await broker()).xPending(keysOf(name).stream, GROUP);
   if (!pending) return undefined;
-  return (
-    `the queue was closed and nothing was left to hand out, but ${pending === 1 ? "1 item handed out is" : `${pending} items handed out are`} still pending — ` +
-    "never acknowledged (XACK), or held by a consumer that died and that nobody claimed (XAUTOCLAIM) — so no get() can call the queue drained. " +
-    "Acknowledge an item once it has been processed: when its consumer comes back for the next one, and before it exits"
-  );
+  return msg("broker:blocked.stillPending", { count: pending });
 }
 const first = inherited.filter((s) => s.name === "seed");
 const rest = inherited.filter((s) => s.name !== "seed" && s.name !== "fifo" && s.name !== "mpmc");
@@ -248,22 +257,22 @@ const rest = inherited.filter((s) => s.name !== "seed" && s.name !== "fifo" && s
 const own: Record<string, Scenario<BrokerCell>> = {
   fifo: {
     name: "fifo",
-    title: `one producer, one consumer: ${fmt(FIFO_ITEMS)} items arrive in the order they were put (each put and get a round trip to the broker)`,
+    title: msg("broker:fifo.title", { items: FIFO_ITEMS }),
     deadlineMs: 40_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
       const consumer = await start("consumer", [q], "consumer");
       const producer = await start("producer", [q, 0, FIFO_ITEMS], "producer");
       await startTogether([consumer, producer]);
-      await joinAll([producer], 20_000, `put ${fmt(FIFO_ITEMS)} items`);
+      await joinAll([producer], 20_000, msg("broker:join.putItems", { items: FIFO_ITEMS }));
       await q.close();
       await drained([consumer], q);
-      expectSequence(consumer.result as unknown[], FIFO_ITEMS, "the consumer");
+      expectSequence(consumer.result as unknown[], FIFO_ITEMS, msg("broker:who.consumer"));
     },
   },
   mpmc: {
     name: "mpmc",
-    title: `${PRODUCERS} producers × ${CONSUMERS} consumers × ${fmt(PER_PRODUCER)} items: every item delivered exactly once`,
+    title: msg("broker:mpmc.title", { producers: PRODUCERS, consumers: CONSUMERS, items: PER_PRODUCER }),
     deadlineMs: 40_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
@@ -272,7 +281,7 @@ const own: Record<string, Scenario<BrokerCell>> = {
       for (let c = 0; c < CONSUMERS; c++) consumers.push(await start("consumer", [q], `consumer-${c + 1}`));
       for (let p = 0; p < PRODUCERS; p++) producers.push(await start("producer", [q, p * PER_PRODUCER, PER_PRODUCER], `producer-${p + 1}`));
       await startTogether([...consumers, ...producers]);
-      await joinAll(producers, 20_000, `put its ${fmt(PER_PRODUCER)} items`);
+      await joinAll(producers, 20_000, msg("broker:join.putItsItems", { items: PER_PRODUCER }));
       await q.close();
       await drained(consumers, q);
       expectExactlyOnce(
@@ -283,22 +292,17 @@ const own: Record<string, Scenario<BrokerCell>> = {
   },
   acked: {
     name: "acked",
-    title: "what a consumer processed is acknowledged — when it comes back for more, and when it exits — and leaves the stream",
+    title: "broker:acked.title",
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
       const admin = await broker();
       for (const i of range(0, 20)) await q.put(i);
       const c1 = await start("takeSome", [q, 10], "consumer-1");
-      await joinAll([c1], 10_000, "get 10 items and return");
+      await joinAll([c1], 10_000, msg("broker:join.getAndReturn", { items: 10 }));
       const pending = await pendingIds(admin, q);
       if (pending.length) {
-        const what =
-          pending.length === 1
-            ? "the last of them is still pending, not acknowledged: before a process exits normally, it must acknowledge what it holds (beforeExit)"
-            : `${pending.length} of them are still pending, not acknowledged: acknowledge (XACK) an item once it has been processed — when its consumer comes back with the next get(), and before it exits`;
-        fail(
-          `consumer-1 got 10 items and returned, yet ${what}. Unacknowledged, they stay pending in the group, and after claimIdleMs another consumer would be handed them again.`,
-        );
+        const what = pending.length === 1 ? msg("broker:acked.lastPending") : msg("broker:acked.somePending", { pending: pending.length });
+        fail("broker:acked.notAcked", { who: c1.name, items: 10, what });
       }
       const c2 = await start("consumer", [q], "consumer-2");
       await q.close();
@@ -311,16 +315,12 @@ const own: Record<string, Scenario<BrokerCell>> = {
         range(0, 20),
       );
       const left = await admin.xLen(keysOf(nameOf(q)).stream);
-      if (left > 1)
-        fail(
-          `every item was processed and acknowledged, yet the stream still holds ${left} entries (the close marker is one): XACK only takes an entry off the pending list — ` +
-            "delete it too (XDEL), or the stream grows forever and a bounded queue counts items long gone",
-        );
+      if (left > 1) fail("broker:acked.notDeleted", { entries: left });
     },
   },
   "bound-race": {
     name: "bound-race",
-    title: `${RACERS} producers put at the same instant into a queue of maxsize ${RACE_BOUND}, ${RACE_ROUNDS} rounds: never more than maxsize get in`,
+    title: msg("broker:boundRace.title", { racers: RACERS, maxsize: RACE_BOUND, rounds: RACE_ROUNDS }),
     deadlineMs: 30_000,
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell, { maxsize: RACE_BOUND });
@@ -329,31 +329,23 @@ const own: Record<string, Scenario<BrokerCell>> = {
       for (const p of racers) await p.waitFor("ready", { timeoutMs: 10_000 });
       for (let r = 1; r <= RACE_ROUNDS; r++) {
         for (const p of racers) await p.notify(`go-${r}`);
-        for (const p of racers) await waitOrFinish(p, `done-${r}`, 10_000, `try its puts of round ${r}`);
+        for (const p of racers) await waitOrFinish(p, `done-${r}`, 10_000, msg("broker:boundRace.tryPuts", { round: r }));
         const inside: unknown[] = [];
         for (;;) {
           const o = await within("get (counting, timeoutMs 0)", () => q.get({ timeoutMs: 0 }), 2_000);
           if (o.kind !== "value") break;
           inside.push(o.value);
         }
-        if (inside.length > RACE_BOUND)
-          fail(
-            `round ${r}: ${inside.length} put()s went into a queue of maxsize ${RACE_BOUND} that nobody emptied meanwhile — ${RACERS} producers put at the same instant, and ` +
-              "more than one saw room for the last place: the bound was checked in one step and the item added in another. " +
-              "Check and add in one step on the server — a Lua script (EVAL) runs whole, with nothing in between (or MULTI with WATCH)",
-          );
+        if (inside.length > RACE_BOUND) fail("broker:boundRace.overfull", { round: r, inside: inside.length, maxsize: RACE_BOUND, racers: RACERS });
         if (inside.length < RACE_BOUND)
-          fail(
-            `round ${r}: only ${inside.length} of ${RACERS * RACE_TRIES} put({ timeoutMs: 0 })s went into an empty queue of maxsize ${RACE_BOUND}: a bounded queue takes items until it holds maxsize. ` +
-              "Is an item already handed out still counted? It left the queue when get() returned it: count only the entries waiting — XLEN minus XPENDING's count",
-          );
+          fail("broker:boundRace.underfull", { round: r, inside: inside.length, tries: RACERS * RACE_TRIES, maxsize: RACE_BOUND });
       }
-      await joinAll(racers, 5_000, "end");
+      await joinAll(racers, 5_000, msg("broker:join.end"));
     },
   },
   redelivery: {
     name: "redelivery",
-    title: `consumers killed while they hold an item: after claimIdleMs (${CLAIM_MS} ms) a consumer waiting in get() gets each — at least once — and once(id) keeps the one already processed from being processed twice`,
+    title: msg("broker:redelivery.title", { claimIdleMs: CLAIM_MS }),
     deadlineMs: 25_000,
     async run({ cell, start }: Ctx) {
       const { q, admin, effects, survivors } = await redeliverySetup(cell, start);
@@ -361,13 +353,8 @@ const own: Record<string, Scenario<BrokerCell>> = {
       const { holders, since } = await holdAndKill(q, admin, start, ["job-0", "job-1"], effects);
       for (const s of survivors) await s.notify("go"); // they wait in get() on an open queue, where nothing new comes
       const back = await untilBack(survivors, ["job-0", "job-1"], since);
-      if (!back.has("job-1")) {
-        await whyNotBack(admin, q, "job-1", holders, "");
-      }
-      if (!back.has("job-0"))
-        fail(
-          "job-0, which its consumer had processed but not acknowledged when it was killed, never came back: at least once means an unacknowledged item is handed out again — it is once() that keeps it from being processed twice",
-        );
+      if (!back.has("job-1")) await whyNotBack(admin, q, "job-1", holders, "");
+      if (!back.has("job-0")) fail("broker:redelivery.processedNotBack", { job: "job-0" });
       expectNotEarly(back);
       for (const n of range(2, 5)) await q.put({ id: `job-${n}`, n });
       await q.close();
@@ -378,8 +365,7 @@ const own: Record<string, Scenario<BrokerCell>> = {
   },
   drained: {
     name: "drained",
-    title:
-      "the queue is closed while a killed consumer still holds an item: the others get it back (claimIdleMs) before they stop at EOFError — an empty stream is not yet drained",
+    title: "broker:drained.title",
     deadlineMs: 25_000,
     async run({ cell, start }: Ctx) {
       const { q, admin, effects, survivors } = await redeliverySetup(cell, start);
@@ -394,10 +380,7 @@ const own: Record<string, Scenario<BrokerCell>> = {
           q,
           "job-0",
           holders,
-          survivors.every((s) => s.finished)
-            ? "it was still pending with holder-1, killed while it held it, when the survivors stopped at EOFError: the queue was closed and its stream empty, but not drained. " +
-                "Drained means nothing is still out with any consumer (XPENDING's count is 0): at the close marker, keep looking — a dead consumer's items come back through the claim"
-            : "",
+          survivors.every((s) => s.finished) ? msg("broker:drained.stoppedEarly", { holder: holders[0]!.name }) : "",
         );
       await drained(survivors, q);
       await expectEachOnce(admin, effects, 4);
@@ -405,45 +388,38 @@ const own: Record<string, Scenario<BrokerCell>> = {
   },
   "two-machines": {
     name: "two-machines",
-    title:
-      "two “machines” that share nothing but REDIS_URL and the queue's name: one opens it and puts, the other opens it and gets; the bound declared by a third holds for both",
+    title: "broker:twoMachines.title",
     deadlineMs: 20_000,
     async run({ cell, start }: Ctx) {
       const name = `orders-${Math.random().toString(36).slice(2, 8)}`;
       const declared = await makeQueue<Job>(cell, { name, maxsize: 4 });
       const module = declared.module;
-      if (typeof module !== "string")
-        fail(
-          "the queue has no `module` (the URL of the module that made it): build your queue on StreamQueue from @workshop/04-broker/redis, as the starter does — a process that knows only the queue's name imports that module to open it",
-        );
+      if (typeof module !== "string") fail("broker:twoMachines.noModule");
       const consumerMachine = await start("machineConsumer", [module, name], "machine-b");
-      await waitOrFinish(consumerMachine, "ready", 10_000, `open the queue "${name}" by its name`);
+      await waitOrFinish(consumerMachine, "ready", 10_000, msg("broker:twoMachines.open", { name }));
       const producerMachine = await start("machineProducer", [module, name, 40], "machine-a");
-      await waitOrFinish(producerMachine, "opened", 10_000, `open the queue "${name}" by its name`);
+      await waitOrFinish(producerMachine, "opened", 10_000, msg("broker:twoMachines.open", { name }));
       await sleep(500);
       let went = 0;
       while (went < 40 && (await signalled(producerMachine, `put:${went}`))) went++;
-      if (went > 4)
-        fail(
-          `machine-a put ${went} jobs into "${name}" before anyone got one, though the queue was declared with maxsize 4. machine-a opened the queue by its name only: ` +
-            "it knows the bound only if it lives on the server, with the queue (its meta hash), and put()'s script reads it there",
-        );
-      if (went < 4) fail(`machine-a got only ${went} jobs into an empty queue of maxsize 4 within 500 ms: a bounded queue takes items until it holds maxsize`);
+      const a = producerMachine.name;
+      if (went > 4) fail("broker:twoMachines.boundIgnored", { who: a, went, name, maxsize: 4 });
+      if (went < 4) fail("broker:twoMachines.tooFew", { who: a, went, maxsize: 4, ms: 500 });
       await consumerMachine.notify("go");
-      await joinAll([producerMachine], 10_000, "put its 40 jobs and close the queue");
-      await joinAll([consumerMachine], 10_000, "get every job and stop at EOFError");
+      await joinAll([producerMachine], 10_000, msg("broker:twoMachines.putAndClose", { jobs: 40 }));
+      await joinAll([consumerMachine], 10_000, msg("broker:twoMachines.getAll"));
       const got = consumerMachine.result as string[];
       expectExactlyOnce(
         [{ name: "machine-b", items: got }],
         range(0, 40).map((n) => `job-${n}`),
       );
       const at = got.findIndex((id, i) => id !== `job-${i}`);
-      if (at >= 0) fail(`machine-b got ${got[at]} where job-${at} was due: one producer, one consumer — a stream keeps the order items were added in`);
+      if (at >= 0) fail("broker:twoMachines.order", { who: consumerMachine.name, got: got[at], due: `job-${at}` });
     },
   },
   restart: {
     name: "restart",
-    title: "the broker crashes and restarts between put and get (persistence on): nothing acknowledged is lost, nothing processed comes back",
+    title: "broker:restart.title",
     deadlineMs: 30_000,
     async run({ cell, start }: Ctx) {
       const admin = await broker();
@@ -454,9 +430,9 @@ const own: Record<string, Scenario<BrokerCell>> = {
       const q = await makeQueue<number>(cell);
       const producer = await start("producer", [q, 0, 40], "producer");
       await producer.notify("go");
-      await joinAll([producer], 10_000, "put 40 items");
+      await joinAll([producer], 10_000, msg("broker:join.putItems", { items: 40 }));
       const c1 = await start("takeSome", [q, 20], "consumer-1");
-      await joinAll([c1], 10_000, "get 20 items and return");
+      await joinAll([c1], 10_000, msg("broker:join.getAndReturn", { items: 20 }));
       mark("broker: DEBUG CRASH-AND-RECOVER");
       await admin.sendCommand(["DEBUG", "CRASH-AND-RECOVER"]).catch(() => {}); // the server dies mid-reply
       await untilRestarted(admin);
@@ -468,21 +444,15 @@ const own: Record<string, Scenario<BrokerCell>> = {
       const after = c2.result as unknown[];
       expectExactlyOnce([{ name: "consumer-1", items: before }], range(0, 20));
       const again = after.filter((x) => before.includes(x));
-      if (again.length)
-        fail(
-          `consumer-1 had processed items 0 to 19 and returned before the broker restarted, yet ${again.length} of them (${again.slice(0, 5).map(brief).join(", ")}…) were handed out again after it: ` +
-            "their acknowledgements never reached the broker — acknowledge (XACK) before the process moves on or exits, and wait for the reply",
-        );
+      if (again.length) fail("broker:restart.again", { who: c1.name, last: 19, count: again.length, items: again.slice(0, 5).map(brief).join(", ") });
       expectExactlyOnce([{ name: "consumer-2", items: after }], range(20, 40), (lost) =>
-        lost.length
-          ? ` — put() had resolved for ${lost.length === 1 ? "it" : "them"} before the restart: a put() must resolve only once the broker has the item`
-          : "",
+        lost.length ? msg("broker:restart.lostHint", { count: lost.length }) : "",
       );
     },
   },
   interop: {
     name: "interop",
-    title: `Node puts, Deno and Bun get — one queue, three runtimes at once, ${INTEROP_JOBS} jobs: each processed exactly once`,
+    title: msg("broker:interop.title", { jobs: INTEROP_JOBS }),
     deadlineMs: 50_000,
     async run({ cell, start, runtime }: Ctx) {
       const q = await makeQueue<Job>(cell);
@@ -492,31 +462,26 @@ const own: Record<string, Scenario<BrokerCell>> = {
       // The runtime being graded plays its part with your queue; the other two run their reference solution, as separate commands.
       const parts: Part[] = [];
       for (const consumerRuntime of ["deno", "bun"] as const) {
-        if (consumerRuntime === runtime) parts.push(mine(await start("onceConsumer", [q, effects], `your ${runtime} consumer`), "consume"));
+        if (consumerRuntime === runtime) parts.push(mine(await start("onceConsumer", [q, effects], `${runtime}-consumer`), runtime, "consume"));
         else parts.push(peer(consumerRuntime, runtime, ["consume", "--queue", name, "--json"]));
       }
-      if (runtime === "node") parts.push(mine(await start("jobProducer", [q, 0, INTEROP_JOBS, true], "your node producer"), "produce"));
+      if (runtime === "node") parts.push(mine(await start("jobProducer", [q, 0, INTEROP_JOBS, true], "node-producer"), runtime, "produce"));
       else parts.push(peer("node", runtime, ["produce", String(INTEROP_JOBS), "--queue", name, "--tag", "job"]));
       const producer = parts.find((p) => p.role === "produce")!;
       const consumers = parts.filter((p) => p.role === "consume");
-      if (!(await until(() => producer.ended() || consumers.some((c) => c.ended()), 30_000, `${producer.name}: putting ${INTEROP_JOBS} jobs`)))
-        fail(`${producer.name} (${producer.what}) did not put its ${INTEROP_JOBS} jobs and close the queue within 30 s`);
+      if (!(await until(() => producer.ended() || consumers.some((c) => c.ended()), 30_000, `${producer.id}: putting ${INTEROP_JOBS} jobs`)))
+        fail("broker:interop.producerLate", { who: producer.name, what: producer.what, jobs: INTEROP_JOBS, seconds: 30 });
       for (const p of parts) if (p.ended()) await p.check();
       if (!(await until(() => consumers.every((c) => c.ended()), 10_000, "the consumers: draining")))
-        for (const c of consumers)
-          if (!c.ended())
-            fail(
-              `${c.name} (${c.what}) was still waiting in get() 10 s after ${producer.name} had closed the queue — it never saw the end. ` +
-                "The close marker is part of the wire protocol every runtime reads: close() adds an entry with a `close` field after the last item, and a get() that reads it throws EOFError and passes it on",
-            );
-      const results: { name: string; items: unknown[] }[] = [];
+        for (const c of consumers) if (!c.ended()) fail("broker:interop.neverSawEnd", { who: c.name, what: c.what, seconds: 10, producer: producer.name });
+      const results: { name: Message; items: unknown[] }[] = [];
       for (const c of consumers) results.push({ name: c.name, items: await c.check() });
       expectExactlyOnce(
         results,
         range(0, INTEROP_JOBS).map((n) => `job-${n}`),
-        () => " — a job missing here was put by the Node producer; the consumers process each job they get through once()",
+        () => msg("broker:interop.lostHint"),
       );
-      return { processedBy: Object.fromEntries(results.map((r) => [r.name, r.items.length])) };
+      return { processedBy: Object.fromEntries(consumers.map((c, i) => [c.id, results[i]!.items.length])) };
     },
   },
 };
@@ -538,8 +503,7 @@ export const scenarios: Scenario<BrokerCell>[] = [
 
 /** The learner's factory made a usable queue, with the name a process needs to open it. */
 async function makeQueue<T>(cell: BrokerCell, opts?: QueueOptions): Promise<BrokerQueue<T>> {
-  if (typeof cell?.createQueue !== "function")
-    fail("the file does not export a createQueue() function: the grader calls createQueue(opts?) to make each queue");
+  if (typeof cell?.createQueue !== "function") fail("broker:queue.noFactory");
   const q = expectShape(await cell.createQueue<T>(opts), `createQueue(${opts ? JSON.stringify(opts) : ""})`, ["put", "get", "close"]);
   nameOf(q);
   return q;
@@ -547,10 +511,7 @@ async function makeQueue<T>(cell: BrokerCell, opts?: QueueOptions): Promise<Brok
 
 function nameOf(q: BrokerQueue<unknown>): string {
   const name = q.address?.name;
-  if (typeof name !== "string")
-    fail(
-      "the queue has no `address.name`: build your queue on StreamQueue from @workshop/04-broker/redis, as the starter does — it carries the address a child needs",
-    );
+  if (typeof name !== "string") fail("broker:queue.noName");
   return name;
 }
 
@@ -584,11 +545,8 @@ async function drained(consumers: Proc[], q: BrokerQueue<unknown>): Promise<void
     const late = consumers.find((c) => c.exitCode === null);
     if (late && ((emptyAt !== undefined && performance.now() - emptyAt > CLOSE_GRACE_MS) || performance.now() > capAt)) {
       const why = await stillOut(q);
-      if (why) fail(`${late.name} still blocked ${(CLOSE_GRACE_MS / 1000).toFixed(0)} s after close(): ${why}`);
-      fail(
-        `${late.name} still blocked ${(CLOSE_GRACE_MS / 1000).toFixed(0)} s after close(), with nothing left in the queue: once the queue is closed and drained, every get() must reject with EOFError — ` +
-          "also one already waiting when close() came — otherwise the consumer never ends and join() never returns (the seed's bug)",
-      );
+      if (why) fail("broker:blocked.why", { who: late.name, seconds: CLOSE_GRACE_MS / 1000, context: "", why });
+      fail("broker:blocked.nothingLeft", { who: late.name, seconds: CLOSE_GRACE_MS / 1000 });
     }
     await sleep(50);
   }
@@ -603,7 +561,7 @@ async function redeliverySetup(cell: BrokerCell, start: Ctx["start"]) {
   const effects = `${keysOf(nameOf(q)).stream}:effects`;
   const survivors: Proc[] = [];
   for (let i = 0; i < 2; i++) survivors.push(await start("onceConsumer", [q, effects, true], `survivor-${i + 1}`));
-  for (const s of survivors) await waitOrFinish(s, "ready", 10_000, "start");
+  for (const s of survivors) await waitOrFinish(s, "ready", 10_000, msg("broker:join.start"));
   return { q, admin, effects, survivors };
 }
 
@@ -614,10 +572,10 @@ async function redeliverySetup(cell: BrokerCell, start: Ctx["start"]) {
 async function holdAndKill(q: BrokerQueue<Job>, admin: Redis, start: Ctx["start"], jobs: string[], effects: string, processIds = ["job-0"]) {
   const holders: Proc[] = [];
   for (let i = 0; i < jobs.length; i++) holders.push(await start("holder", [q, processIds, effects], `holder-${i + 1}`));
-  for (const h of holders) await waitOrFinish(h, "ready", 10_000, "start");
+  for (const h of holders) await waitOrFinish(h, "ready", 10_000, msg("broker:join.start"));
   await sleep(100); // every holder is in get() now
   for (const id of jobs) await q.put({ id, n: Number(id.slice(4)) });
-  for (const h of holders) await waitOrFinish(h, "holding", 10_000, "get a job and hold it");
+  for (const h of holders) await waitOrFinish(h, "holding", 10_000, msg("broker:join.getAndHold"));
   const now = performance.now();
   const since = new Map<string, number>();
   for (const id of jobs) since.set(id, now - (await idleMs(admin, q, id)));
@@ -646,29 +604,18 @@ async function untilBack(survivors: Proc[], jobs: string[], since: Map<string, n
 }
 
 /** A job that never came back: still pending with its dead consumer (nobody claimed it), or gone (acknowledged too early). */
-async function whyNotBack(admin: Redis, q: BrokerQueue<unknown>, job: string, holders: Proc[], ifPending: string): Promise<never> {
+async function whyNotBack(admin: Redis, q: BrokerQueue<unknown>, job: string, holders: Proc[], ifPending: Message | ""): Promise<never> {
   const entry = await entryOf(admin, q, job);
   const pending = entry && (await admin.xPendingRange(keysOf(nameOf(q)).stream, GROUP, entry, entry, 1))[0];
-  if (pending && ifPending) fail(`${job} never came back: ${ifPending}`);
-  if (pending)
-    fail(
-      `${job} never came back: its consumer was killed holding it, and ${(pending.millisecondsSinceLastDelivery / 1000).toFixed(1)} s later it is still pending with that dead consumer, while the others waited in get() — nobody claimed it. ` +
-        "The broker cannot know a consumer died; it only knows an entry has been pending too long. Have get() claim entries idle for claimIdleMs or more (XAUTOCLAIM) — and look again every so often while it waits, not only when something new comes",
-    );
-  fail(
-    `${job} was lost: its consumer (one of ${holders.map((h) => h.name).join(", ")}) was killed before it had processed it, and no consumer ever got it again — it was not even pending any more: it had been acknowledged when get() returned, before it was processed. ` +
-      "Acknowledge an item when its consumer is done with it — when it comes back for the next one (or exits) — so that one killed halfway leaves it pending, for another to claim",
-  );
+  if (pending && ifPending) fail("broker:claim.notBack", { job, why: ifPending });
+  if (pending) fail("broker:claim.nobodyClaimed", { job, seconds: Math.round(pending.millisecondsSinceLastDelivery / 100) / 10 });
+  fail("broker:claim.ackedTooEarly", { job, holders: holders.map((h) => h.name).join(", ") });
 }
 
 /** A job handed out again before claimIdleMs had passed: a live (slow) consumer's item was taken. */
 function expectNotEarly(back: Map<string, number>): void {
   const early = [...back].find(([, ms]) => ms < CLAIM_MS - 150);
-  if (early)
-    fail(
-      `${early[0]} was handed out again ${Math.round(early[1])} ms after its consumer got it, before claimIdleMs (${CLAIM_MS} ms) had passed: claim only entries idle at least claimIdleMs (XAUTOCLAIM's min-idle-time) — ` +
-        "a consumer still busy with an item is not a dead one",
-    );
+  if (early) fail("broker:claim.early", { job: early[0], ms: Math.round(early[1]), claimIdleMs: CLAIM_MS });
 }
 
 /** Every job's side effect happened exactly once (job-0's second processing is named as what it is). */
@@ -676,14 +623,11 @@ async function expectEachOnce(admin: Redis, effects: string, count: number, proc
   const counts = (await admin.hGetAll(effects)) as Record<string, string>;
   const times = (id: string) => Number(counts[id] ?? 0);
   if (processedBeforeDeath && times(processedBeforeDeath) > 1)
-    fail(
-      `${processedBeforeDeath} was processed ${times(processedBeforeDeath)} times: by its consumer before it was killed, and again after the broker handed it out a second time. ` +
-        "That is at least once working as it should — so processing must be idempotent: once(id, work) skips an id already done (keep the ids done in Redis, where every consumer sees them)",
-    );
+    fail("broker:claim.processedAgain", { job: processedBeforeDeath, times: times(processedBeforeDeath) });
   for (const n of range(0, count)) {
     const id = `job-${n}`;
-    if (times(id) === 0) fail(`${id} was never processed: it went into the queue, and no consumer's once() ran it`);
-    if (times(id) > 1) fail(`${id} was processed ${times(id)} times: once(id, work) must run work at most once per id, whoever asks`);
+    if (times(id) === 0) fail("broker:claim.neverProcessed", { job: id });
+    if (times(id) > 1) fail("broker:claim.processedTwice", { job: id, times: times(id) });
   }
 }
 
@@ -701,12 +645,12 @@ async function entryOf(admin: Redis, q: BrokerQueue<unknown>, job: string): Prom
 }
 
 /** Wait for a worker's signal; if it ended instead, say how (its fail, crash or exit). */
-async function waitOrFinish(p: Proc, what: string, timeoutMs: number, doing: string): Promise<void> {
+async function waitOrFinish(p: Proc, what: string, timeoutMs: number, doing: Message): Promise<void> {
   try {
     await p.waitFor(what, { timeoutMs });
   } catch {
     if (p.exitCode !== null) expectFinished([p]);
-    fail(`${p.name} did not ${doing} within ${timeoutMs} ms — is it waiting for something that never comes?`);
+    fail("harness:join.late", { who: p.name, doing, ms: timeoutMs });
   }
 }
 
@@ -726,7 +670,7 @@ async function persist(admin: Redis): Promise<void> {
   for (;;) {
     const info = await admin.info("persistence");
     if (/aof_enabled:1/.test(info) && /aof_rewrite_in_progress:0/.test(info) && /aof_rewrite_scheduled:0/.test(info)) break;
-    if (performance.now() > deadline) fail(`the broker did not turn persistence on within 10 s:\n${info}`);
+    if (performance.now() > deadline) fail("broker:restart.noPersistence", { seconds: 10, info });
     await sleep(20);
   }
   await admin.sendCommand(["CONFIG", "REWRITE"]); // a restart reads its config file again
@@ -741,7 +685,7 @@ async function untilRestarted(admin: Redis): Promise<void> {
     } catch {
       // still down, or still loading its data
     }
-    if (performance.now() > deadline) fail("the broker did not come back within 15 s of its restart");
+    if (performance.now() > deadline) fail("broker:restart.notBack", { seconds: 15 });
     await sleep(50);
   }
 }
@@ -750,18 +694,22 @@ async function untilRestarted(admin: Redis): Promise<void> {
 
 /** One party to the interop scenario: a child of the graded runtime (your queue), or a command of another runtime. */
 interface Part {
-  name: string;
-  what: string;
+  /** As a verdict names it: "your Deno consumer", "the Bun consumer". */
+  name: Message;
+  /** For the journal and the verdict's data: "deno-consumer", "bun-consumer (solution.ts)". */
+  id: string;
+  what: Message;
   role: "produce" | "consume";
   ended(): boolean;
   /** Once ended: fail if it failed; a consumer's processed job ids. */
   check(): Promise<string[]>;
 }
 
-function mine(p: Proc, role: Part["role"]): Part {
+function mine(p: Proc, rt: Runtime, role: Part["role"]): Part {
   return {
-    name: p.name,
-    what: "your queue, in a child process",
+    name: msg(role === "produce" ? "broker:interop.yours.producer" : "broker:interop.yours.consumer", { runtime: rt }),
+    id: p.name,
+    what: msg("broker:interop.yoursWhat"),
     role,
     ended: () => p.exitCode !== null,
     check: async () => {
@@ -776,8 +724,10 @@ interface DenoCommand {
 }
 const deno = (globalThis as { Deno?: { Command: new (exe: string, opts: object) => DenoCommand } }).Deno;
 
+const RUNTIME_NAMES: Record<Runtime, string> = { node: "Node", deno: "Deno", bun: "Bun" };
+
 /** The reference solution of `rt` running the chapter's demo.ts — the command a learner runs on another machine. */
-function peer(rt: "node" | "deno" | "bun", current: string, args: string[]): Part {
+function peer(rt: Runtime, current: string, args: string[]): Part {
   const repo = process.cwd(); // the harness starts every runtime in the repository
   const demo = `${repo}/workshops/04-broker/demo.ts`;
   const bin = `${repo}/node_modules/.bin`;
@@ -786,27 +736,27 @@ function peer(rt: "node" | "deno" | "bun", current: string, args: string[]): Par
   else if (rt === "bun") argv = [current === "bun" ? process.execPath : `${bin}/bun`, demo, "solution", ...args];
   else argv = [`${bin}/deno`, "run", "--no-prompt", "--quiet", "--no-lock", `--allow-read=${repo}`, ...chapterDenoPermissions(repo), demo, "solution", ...args];
   const role = args[0] === "produce" ? "produce" : "consume";
-  const name = `the ${rt === "node" ? "Node" : rt === "deno" ? "Deno" : "Bun"} ${role === "produce" ? "producer" : "consumer"}`;
-  const what = `workshops/04-broker/${rt}/solution.ts, a separate \`${rt}\` process`;
-  mark(`${name}: ${argv.slice(0, 3).join(" ")} …`);
-  let outcome: { code: number | null; stdout: string; stderr: string } | undefined;
+  const name = msg(role === "produce" ? "broker:interop.peer.producer" : "broker:interop.peer.consumer", { runtime: RUNTIME_NAMES[rt] });
+  const id = `${rt}-${role === "produce" ? "producer" : "consumer"} (solution.ts)`;
+  const what = msg("broker:interop.peerWhat", { runtime: rt });
+  mark(`${id}: ${argv.slice(0, 3).join(" ")} …`);
+  let outcome: Ran | undefined;
   const done = run(argv, repo).then((r) => (outcome = r));
   return {
     name,
+    id,
     what,
     role,
     ended: () => outcome !== undefined,
     check: async () => {
       const r = await done;
-      if (r.code !== 0)
-        fail(
-          `${name} (${what}) failed with exit code ${r.code} — the queue it shares with your code, through the broker, did not work for it:\n${tail(r.stderr || r.stdout)}`,
-        );
+      if (r.startError !== undefined) fail("broker:interop.couldNotStart", { who: name, what, exe: argv[0], error: r.startError });
+      if (r.code !== 0) fail("broker:interop.peerFailed", { who: name, what, code: r.code, output: tail(r.stderr || r.stdout) });
       if (role === "produce") return [];
       try {
         return (JSON.parse(r.stdout.trim().split("\n").at(-1) ?? "") as { processed: string[] }).processed;
       } catch {
-        fail(`${name} (${what}) ended without its report; its output:\n${tail(r.stdout)}`);
+        fail("broker:interop.noReport", { who: name, what, output: tail(r.stdout) });
       }
     },
   };
@@ -833,11 +783,24 @@ function chapterDenoPermissions(repo: string): string[] {
   return (pkg.workshop?.denoPermissions ?? []).filter((p) => !p.startsWith("--allow-run"));
 }
 
-async function run(argv: string[], cwd: string): Promise<{ code: number | null; stdout: string; stderr: string }> {
+/** How a command ended: its exit code and output, or why it could not start. */
+interface Ran {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  startError?: string;
+}
+
+async function run(argv: string[], cwd: string): Promise<Ran> {
   const [exe, ...args] = argv as [string, ...string[]];
   if (deno) {
     // Deno's node:child_process wants to read the whole environment (--allow-env); Deno.Command passes it on as it is.
-    const out = await new deno.Command(exe, { args, cwd, stdin: "null", stdout: "piped", stderr: "piped" }).spawn().output();
+    let out: { code: number; stdout: Uint8Array; stderr: Uint8Array };
+    try {
+      out = await new deno.Command(exe, { args, cwd, stdin: "null", stdout: "piped", stderr: "piped" }).spawn().output();
+    } catch (err) {
+      return { code: null, stdout: "", stderr: "", startError: String((err as Error)?.message ?? err) };
+    }
     const text = new TextDecoder();
     return { code: out.code, stdout: text.decode(out.stdout), stderr: text.decode(out.stderr) };
   }
@@ -848,7 +811,7 @@ async function run(argv: string[], cwd: string): Promise<{ code: number | null; 
     let stderr = "";
     child.stdout?.on("data", (c: Uint8Array) => (stdout += new TextDecoder().decode(c)));
     child.stderr?.on("data", (c: Uint8Array) => (stderr += new TextDecoder().decode(c)));
-    child.on("error", (err) => resolve({ code: null, stdout, stderr: `could not start ${exe}: ${err.message}` }));
+    child.on("error", (err) => resolve({ code: null, stdout, stderr, startError: err.message }));
     child.on("close", (code) => resolve({ code, stdout, stderr }));
   });
 }

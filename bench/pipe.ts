@@ -1,44 +1,49 @@
 // Benchmark of chapter 02: round trips per second and MiB/s through one Pipe between two child
-// processes (Deno: workers). Run by bench/run.ts on each runtime's solution; bench/python/pipe.py
+// processes (Deno: workers), and the same through the bare channel under it (bench/channels/:
+// the same mechanism with raw callbacks — no framing, no serialization), in the same run. Run by
+// bench/run.ts on each runtime's solution, unpinned and pinned to one core; bench/python/pipe.py
 // measures the same with multiprocessing.Pipe. Timing starts when both ends are up (a start
 // barrier), so process start-up is not counted.
 import type { Connection, PipeCell } from "@workshop/contracts";
 import { fail, joinAll, type Scenario } from "@workshop/harness/scenario";
-import { signalParent, waitForParent } from "@workshop/process";
+import { type Runtime, signalParent, waitForParent } from "@workshop/process";
+import * as bunChannel from "./channels/bun.ts";
+import * as denoChannel from "./channels/deno.ts";
+import type { BareEnd, Figures, Plan } from "./channels/figures.ts";
+import * as nodeChannel from "./channels/node.ts";
 
-const ROUND_TRIPS = 5_000;
-const WARMUP = 200;
-const BLOCKS = 64;
-const BLOCK_BYTES = 1 << 20;
+const PLAN: Plan = { warmup: 200, rounds: 5_000, blocks: 64, blockBytes: 1 << 20 };
 
 type Conn = Connection<unknown>;
 
 /** One end: ping-pong round trips of a small message, then BLOCKS × 1 MiB one way, until the ack. */
-export async function driver(conn: Conn): Promise<{ roundTripsPerSec: number; mibPerSec: number }> {
+export async function driver(conn: Conn): Promise<Figures> {
+  const { warmup, rounds, blocks, blockBytes } = PLAN;
   signalParent("ready");
-  await waitForParent("go");
-  for (let i = 0; i < WARMUP; i++) {
+  await waitForParent("go", { timeoutMs: 90_000 }); // the other pair may run first, slowly on a loaded machine
+  for (let i = 0; i < warmup; i++) {
     await conn.send(i);
     await conn.recv();
   }
   let t0 = performance.now();
-  for (let i = 0; i < ROUND_TRIPS; i++) {
+  for (let i = 0; i < rounds; i++) {
     await conn.send(i);
     if ((await conn.recv()) !== i) throw new Error(`round trip ${i} came back wrong`);
   }
-  const roundTripsPerSec = ROUND_TRIPS / ((performance.now() - t0) / 1000);
+  const roundTripsPerSec = rounds / ((performance.now() - t0) / 1000);
   await conn.send("blocks");
-  const block = new Uint8Array(BLOCK_BYTES).fill(7);
+  const block = new Uint8Array(blockBytes).fill(7);
   t0 = performance.now();
-  for (let i = 0; i < BLOCKS; i++) await conn.send(block);
-  if ((await conn.recv()) !== BLOCKS) throw new Error("the sink did not acknowledge every block");
-  const mibPerSec = (BLOCKS * BLOCK_BYTES) / (1 << 20) / ((performance.now() - t0) / 1000);
+  for (let i = 0; i < blocks; i++) await conn.send(block);
+  if ((await conn.recv()) !== blocks) throw new Error("the sink did not acknowledge every block");
+  const mibPerSec = (blocks * blockBytes) / (1 << 20) / ((performance.now() - t0) / 1000);
   await conn.close();
-  return { roundTripsPerSec: Math.round(roundTripsPerSec), mibPerSec: Math.round(mibPerSec * 10) / 10 };
+  return { roundTripsPerSec, mibPerSec };
 }
 
 /** The other end: echo until "blocks", then take BLOCKS messages and say how many arrived. */
 export async function echoThenSink(conn: Conn): Promise<void> {
+  const { blocks, blockBytes } = PLAN;
   signalParent("ready");
   for (;;) {
     const msg = await conn.recv();
@@ -46,25 +51,53 @@ export async function echoThenSink(conn: Conn): Promise<void> {
     await conn.send(msg);
   }
   let bytes = 0;
-  for (let i = 0; i < BLOCKS; i++) bytes += ((await conn.recv()) as Uint8Array).length;
-  if (bytes !== BLOCKS * BLOCK_BYTES) throw new Error(`received ${bytes} bytes of ${BLOCKS * BLOCK_BYTES}`);
-  await conn.send(BLOCKS);
+  for (let i = 0; i < blocks; i++) bytes += ((await conn.recv()) as Uint8Array).length;
+  if (bytes !== blocks * blockBytes) throw new Error(`received ${bytes} bytes of ${blocks * blockBytes}`);
+  await conn.send(blocks);
+}
+
+const channels = { node: nodeChannel, deno: denoChannel, bun: bunChannel };
+
+/** The bare channel's driver: the same plan, with raw callbacks. */
+export async function bareDriver(end: BareEnd, runtime: Runtime): Promise<Figures> {
+  signalParent("ready");
+  await waitForParent("go", { timeoutMs: 90_000 }); // the other pair may run first, slowly on a loaded machine
+  return channels[runtime].drive(end, PLAN);
+}
+
+export async function bareEchoThenSink(end: BareEnd, runtime: Runtime): Promise<void> {
+  signalParent("ready");
+  await channels[runtime].echoThenSink(end, PLAN);
 }
 
 export const scenarios: Scenario<PipeCell>[] = [
   {
     name: "bench",
-    title: `pipe: ${ROUND_TRIPS} round trips of a small message, then ${BLOCKS} × 1 MiB one way`,
-    deadlineMs: 60_000,
-    async run({ cell, start }) {
+    title: `pipe: ${PLAN.rounds} round trips of a small message, then ${PLAN.blocks} × 1 MiB one way; the solution and its bare channel`,
+    deadlineMs: 100_000,
+    quietMs: 100_000,
+    async run({ cell, start, runtime }) {
+      // Bun's bare channel is a Pipe() of the solution itself, its children using their stdio raw.
+      const [bareA, bareB] = runtime === "bun" ? await cell.Pipe<unknown>() : await channels[runtime].barePair();
       const [a, b] = await cell.Pipe<unknown>();
-      const drive = await start("driver", [a], "driver");
-      const sink = await start("echoThenSink", [b], "echo-sink");
-      for (const p of [drive, sink]) await p.waitFor("ready", { timeoutMs: 10_000 });
-      await drive.notify("go");
-      await joinAll([drive, sink], 50_000, "finish the benchmark");
-      if (!drive.result) fail("the driver returned no figures");
-      return drive.result;
+      const pairs = {
+        solution: [await start("driver", [a], "driver"), await start("echoThenSink", [b], "echo-sink")],
+        bare: [await start("bareDriver", [bareA, runtime], "bare-driver"), await start("bareEchoThenSink", [bareB, runtime], "bare-echo-sink")],
+      };
+      const figures: Record<string, number> = {};
+      const order = Object.entries(pairs);
+      if (Math.random() < 0.5) order.reverse(); // neither always runs first
+      for (const [which, procs] of order) {
+        for (const p of procs) await p.waitFor("ready", { timeoutMs: 10_000 });
+        await procs[0]!.notify("go");
+        await joinAll(procs, 45_000, `finish the ${which} benchmark`);
+        const got = procs[0]!.result as Figures | undefined;
+        if (!got) fail(`the ${which} driver returned no figures`);
+        const suffix = which === "bare" ? " (bare)" : "";
+        figures[`round trips/s${suffix}`] = Math.round(got.roundTripsPerSec);
+        figures[`MiB/s, 1 MiB messages${suffix}`] = Math.round(got.mibPerSec * 10) / 10;
+      }
+      return figures;
     },
   },
 ];

@@ -30,7 +30,7 @@ def driver(conn, results, ready, go):
     assert conn.recv() == BLOCKS
     mib = BLOCKS * BLOCK_BYTES / (1 << 20) / (time.perf_counter() - t0)
     conn.close()
-    results.send({"roundTripsPerSec": round(round_trips), "mibPerSec": round(mib, 1)})
+    results.send({"round trips/s": round(round_trips), "MiB/s, 1 MiB messages": round(mib, 1)})
 
 
 def echo_then_sink(conn, ready):

@@ -1,0 +1,18 @@
+// What every bare channel (bench/channels/<runtime>.ts) offers bench/pipe.ts.
+import type { Reducible } from "@workshop/process";
+
+/** One end of a bare channel as the parent holds it: something Process can pass to a child. */
+export type BareEnd = Reducible;
+
+export interface Figures {
+  roundTripsPerSec: number;
+  mibPerSec: number;
+}
+
+/** The shape of a bench run: warm-up round trips, timed round trips, then blocks one way. */
+export interface Plan {
+  warmup: number;
+  rounds: number;
+  blocks: number;
+  blockBytes: number;
+}

@@ -1,5 +1,6 @@
 // Small helpers every chapter's scenarios share: describing values and errors in a verdict, and a
 // start barrier. (Scenario-writing API — fail, joinAll, settle, cpuMs… — is @workshop/harness/scenario.)
+import { slack } from "@workshop/harness/scenario";
 import type { ProcessLike } from "@workshop/process";
 
 /** An error (or any thrown value) in one line: "EOFError: the pipe is closed". */
@@ -45,6 +46,7 @@ export function ordinal(n: number): string {
 
 /** A start barrier: every process is up (signalled "ready") before any is told "go". */
 export async function startTogether(procs: ProcessLike[]): Promise<void> {
-  for (const p of procs) await p.waitFor("ready", { timeoutMs: 10_000 });
+  // Starting a process can take seconds on a busy machine: the scenario's deadline bounds this wait.
+  for (const p of procs) await p.waitFor("ready", { timeoutMs: slack(30_000) });
   for (const p of procs) await p.notify("go");
 }

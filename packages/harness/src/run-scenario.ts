@@ -19,8 +19,14 @@ import { type Hot, RunWatch, TICK_MS } from "./watchdog.ts";
 const SCALE = Number(process.env.WORKSHOP_DEADLINE_SCALE ?? 1) || 1;
 /** No journal line for this long: everyone is stuck. Longer than any wait a scenario times itself. */
 const QUIET_MS = 6_000;
-/** Loading a cell takes milliseconds; still loading after this, with a core busy: a loop at its top level. */
+/** Loading a cell takes milliseconds; still loading after this, with a core busy: a loop at its top level… */
 const LOAD_MS = 2_000 * SCALE;
+/**
+ * …if it has also burnt this much CPU since it began loading. A legitimate load on a very busy
+ * machine can take seconds of wall time, yet only a fraction of this (Deno's 04-broker solution:
+ * 0.3 s of CPU, 3.6 s of wall time at a load average of 25).
+ */
+const LOAD_CPU_MS = 1_500 * SCALE;
 /** Each graded process may hold this much resident memory; past it, the run is stopped as out of memory. */
 export const MEMORY_CAP = (Number(process.env.WORKSHOP_MEMORY_CAP_MB) || 768) * 1024 * 1024;
 
@@ -128,16 +134,23 @@ function watchRun(launched: Launched, limits: { deadlineMs: number; quietMs: num
     };
     // Starved: nothing moved, but only because the machine gave its threads hardly any core time.
     let starved: Hot | undefined;
-    const timer = setTimeout(() => stopWith(starved ? { why: "starved", ...starved } : { why: "deadline" }), limits.deadlineMs);
     const watch = new RunWatch(join(runDir, "journal.jsonl"), child.pid ?? 0);
+    // At the deadline, a file still loading never finished loading, however busy the machine was.
+    const timer = setTimeout(() => {
+      const since = watch.loadingSince;
+      if (since !== undefined && !watch.loaded)
+        return stopWith({ why: "loading", busy: watch.stillness(1_000).kind !== "waiting", ms: performance.now() - since });
+      stopWith(starved ? { why: "starved", ...starved } : { why: "deadline" });
+    }, limits.deadlineMs);
     const ticker = setInterval(() => {
       watch.tick();
       const now = performance.now();
       const big = watch.overMemory(limits.memoryCap);
       if (big) return stopWith({ why: "oom", ...big, cap: limits.memoryCap });
       const loading = watch.loadingSince !== undefined && !watch.loaded;
-      // Still loading the graded file after LOAD_MS with a core busy: a loop at its top level.
-      if (loading && now - watch.loadingSince! > LOAD_MS && watch.stillness(1_000).kind === "spinning") {
+      // Still loading the graded file after LOAD_MS, with a core busy and LOAD_CPU_MS burnt: a loop at its top level.
+      const loadBurnt = loading && watch.cpuSince(watch.loadingSince!) > LOAD_CPU_MS;
+      if (loading && loadBurnt && now - watch.loadingSince! > LOAD_MS && watch.stillness(1_000).kind === "spinning") {
         return stopWith({ why: "loading", busy: true, ms: now - watch.loadingSince! });
       }
       if (now - watch.lastProgress <= limits.quietMs) {
@@ -146,7 +159,8 @@ function watchRun(launched: Launched, limits: { deadlineMs: number; quietMs: num
       }
       // Nobody journaled anything for quietMs. Everyone waiting, someone spinning, or no core to run on?
       const still = watch.stillness(limits.quietMs);
-      if (still.kind === "starved") {
+      // A load that has not burnt LOAD_CPU_MS is slow, not looping: the machine is busy.
+      if (still.kind === "starved" || (loading && !loadBurnt && still.kind === "spinning")) {
         starved = still.hot; // wait on: the deadline decides
         return;
       }

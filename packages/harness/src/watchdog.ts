@@ -104,6 +104,20 @@ export class RunWatch {
     return { kind: "waiting" };
   }
 
+  /**
+   * CPU time the run's processes used since `t` (performance.now(); at most the history kept), ms.
+   * Loading a file costs a fixed amount of it (Deno compiling an npm client: ~0.3 s); a loop at
+   * the top level burns it without end, however slowly a busy machine lets it run.
+   */
+  cpuSince(t: number): number {
+    const last = this.samples.at(-1);
+    const first = this.samples.find((s) => s.t >= t);
+    if (!last || !first) return 0;
+    let ms = 0;
+    for (const [pid, cpu] of last.cpu) ms += cpu - (first.cpu.get(pid) ?? 0);
+    return ms;
+  }
+
   /** A process whose resident memory went past `capBytes`, if any. */
   overMemory(capBytes: number): { pid: number; rss: number; workers: string[] } | undefined {
     for (const [pid, rss] of this.peakRss) if (rss > capBytes) return { pid, rss, workers: this.pids.get(pid) ?? [] };

@@ -28,12 +28,6 @@ export function leftovers(runtime: string): string[] {
   return ps.split("\n").filter((l) => (l.includes(`.scratch/${runtime}/`) || l.includes("sleep 31.25")) && !l.includes("ps -eo"));
 }
 
-const seconds = async <T>(f: () => Promise<T>): Promise<[T, number]> => {
-  const t0 = performance.now();
-  const value = await f();
-  return [value, (performance.now() - t0) / 1000];
-};
-
 /** One file per runtime calls this, so vitest checks two runtimes at a time. */
 export function harnessKeepsItsPromises(runtime: Runtime): void {
   afterAll(() => clearScratch(runtime));
@@ -44,11 +38,11 @@ export function harnessKeepsItsPromises(runtime: Runtime): void {
     });
 
     test("a call that never returns is a deadlock, reported after the quiet time, with who waited in what", async () => {
-      const [v, s] = await seconds(() => grade(runtime, "hangs"));
+      const v = await grade(runtime, "hangs");
       expect(v.status).toBe("deadlock");
+      // After 1.5 s of quiet, not at the 8 s deadline (the message says which; a wall-clock bound would fail on a busy machine).
       expect(v.message).toMatch(/deadlock suspected: nothing happened for 1\.5 s/);
       expect(v.message).toMatch(/waiting in work/);
-      expect(s).toBeLessThan(7); // 1.5 s of quiet, not the 8 s deadline
       expect(leftovers(runtime)).toEqual([]);
     });
 
@@ -61,11 +55,12 @@ export function harnessKeepsItsPromises(runtime: Runtime): void {
       expect(polled.status).toBe("busy");
     });
 
-    test("a loop at the top level of the file: never finished loading, said within a few seconds", async () => {
-      const [v, s] = await seconds(() => grade(runtime, "loopsOnLoad"));
+    // (How soon it is said — about 2 s on a quiet machine, once 1.5 s of CPU is burnt — is not
+    // asserted here: a busy machine slows it, and no test in the gate may fail for that.)
+    test("a loop at the top level of the file: never finished loading, with a core busy", async () => {
+      const v = await grade(runtime, "loopsOnLoad");
       expect(v.status).toBe("loading");
       expect(v.message).toMatch(/never finished loading.*core busy/);
-      expect(s).toBeLessThan(6);
       const idle = await grade(runtime, "awaitsOnLoad");
       expect(idle.status).toBe("loading");
       expect(idle.message).toMatch(/still waiting/);
@@ -149,17 +144,21 @@ export function harnessKeepsItsPromises(runtime: Runtime): void {
       });
       const mine = () => leftovers(`${runtime}-killed`);
       const running = () => mine().some((l) => (fixture === "detaches" ? l.includes("sleep 31.25") : !l.includes("--import")));
-      for (let i = 0; i < 200 && !running(); i++) await new Promise((r) => setTimeout(r, 50));
+      // Deadlines, not counts: on a very busy machine starting the run (and ps itself) takes seconds.
+      const until = (ms: number) => Date.now() + ms;
+      const started = until(60_000);
+      while (!running() && Date.now() < started) await new Promise((r) => setTimeout(r, 100));
       expect(running()).toBe(true);
       harness.kill("SIGKILL");
       let left = mine();
-      for (let i = 0; i < 100 && left.length; i++) {
-        await new Promise((r) => setTimeout(r, 50));
+      const reaped = until(30_000);
+      while (left.length && Date.now() < reaped) {
+        await new Promise((r) => setTimeout(r, 100));
         left = mine();
       }
       expect(left).toEqual([]);
       clearScratch(`${runtime}-killed`);
-    });
+    }, 120_000);
 
     if (runtime !== "deno") {
       // (Deno cells have no permission to start processes.)

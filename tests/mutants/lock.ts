@@ -125,6 +125,21 @@ export const mutants: Mutant[] = [
   },
 
   // ---- Deno: a mutex in shared memory ----
+  // Found by a learner's trial (issue 8): each a bug class of its own.
+  {
+    runtime: "node",
+    name: "guarded recovery that does not check the owner again under the guard",
+    find: "      if (this.owner() === owner) unlinkSync(this.path);",
+    replace: "      unlinkSync(this.path);",
+    expect: ["survivor", "guard", "dead pid"],
+  },
+  {
+    runtime: "node",
+    name: "a backoff that doubles without a cap",
+    find: "      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);",
+    replace: "      backoff = backoff * 2;",
+    expect: ["cap the backoff"],
+  },
   {
     runtime: "deno",
     name: "acquire claims without compare-and-swap",
@@ -192,6 +207,29 @@ export const mutants: Mutant[] = [
   },
 
   // ---- Bun: a lock server ----
+  {
+    runtime: "deno",
+    name: "waits with a blocking Atomics.wait",
+    find: "        const wait = Atomics.waitAsync(this.word, STATE, holder, left);\n        if (wait.async) await wait.value;",
+    replace: "        Atomics.wait(this.word, STATE, holder, left);",
+    expect: ["blocked", "Atomics.wait"],
+  },
+  {
+    runtime: "deno",
+    name: "release wakes a sleeper before it frees the word",
+    find: `    // Free it only if we are the holder: the same atomic step checks and clears.
+    const holder = Atomics.compareExchange(this.word, STATE, this.me, FREE);
+    if (holder !== this.me) {
+      throw new LockError(holder === FREE ? "release() of a lock that is not held" : \`release() by \${currentProcess().id}, which does not hold the lock\`);
+    }
+    if (Atomics.load(this.word, SLEEPERS) > 0) Atomics.notify(this.word, STATE, 1); // wake one sleeper`,
+    replace: `    if (Atomics.load(this.word, SLEEPERS) > 0) Atomics.notify(this.word, STATE, 1); // wake one sleeper — before the word is free
+    const holder = Atomics.compareExchange(this.word, STATE, this.me, FREE);
+    if (holder !== this.me) {
+      throw new LockError(holder === FREE ? "release() of a lock that is not held" : \`release() by \${currentProcess().id}, which does not hold the lock\`);
+    }`,
+    expect: ["wake", "once the word is free"],
+  },
   {
     runtime: "bun",
     name: "the server grants to everyone",
@@ -285,5 +323,12 @@ export const mutants: Mutant[] = [
     replace: `    this.waiters = this.waiters.filter((w) => w.who !== who);
     if (this.holder === who) for (const w of this.waiters.splice(0)) (this.holder = w.who), w.grant(true);`,
     expect: ["two survivors held the lock at once"],
+  },
+  {
+    runtime: "bun",
+    name: "release hands the lock over without recording the new holder",
+    find: "    this.holder = next?.who ?? null;",
+    replace: "    this.holder = null;",
+    expect: ["holder itself was refused", "make that waiter the holder"],
   },
 ];

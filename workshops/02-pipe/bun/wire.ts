@@ -22,6 +22,7 @@ const decoder = new TextDecoder();
 
 /** A message as one line of JSON, newline included. JSON has no bytes: a Uint8Array travels as { "$bytes": base64 }. */
 export function encode(msg: unknown): Uint8Array {
+  if (msg instanceof Uint8Array) return encodeBytes(msg);
   const json = JSON.stringify(msg, (_key, value: unknown) =>
     value instanceof Uint8Array ? { [BYTES_TAG]: Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString("base64") } : value,
   );
@@ -30,6 +31,7 @@ export function encode(msg: unknown): Uint8Array {
 
 /** One whole line (without its newline) back into the message. Give it whole lines only. */
 export function decode(line: Uint8Array): unknown {
+  if (isBytesLine(line)) return base64.fromBase64(latin1.decode(line.subarray(BYTES_HEAD.length, line.length - BYTES_TAIL.length + 1)));
   return JSON.parse(decoder.decode(line), (_key, value: unknown) => {
     if (typeof value === "object" && value !== null && typeof (value as Record<string, unknown>)[BYTES_TAG] === "string" && Object.keys(value).length === 1) {
       const bytes = Buffer.from((value as Record<string, string>)[BYTES_TAG]!, "base64");
@@ -37,6 +39,32 @@ export function decode(line: Uint8Array): unknown {
     }
     return value;
   });
+}
+
+// A message that is bytes (the big ones, usually) is written and read without building JSON text:
+// the same line, {"$bytes":"<base64>"}, put together from its three parts.
+const BYTES_HEAD = encoder.encode(`{"${BYTES_TAG}":"`);
+const BYTES_TAIL = encoder.encode('"}\n');
+const QUOTE = 0x22;
+const latin1 = new TextDecoder("latin1");
+/** Base64 straight from and to bytes (Bun has the ES2026 Uint8Array methods). */
+const base64 = Uint8Array as unknown as { fromBase64(text: string): Uint8Array };
+
+function encodeBytes(bytes: Uint8Array): Uint8Array {
+  const text = (bytes as Uint8Array & { toBase64(): string }).toBase64();
+  const line = new Uint8Array(BYTES_HEAD.length + text.length + BYTES_TAIL.length);
+  line.set(BYTES_HEAD);
+  encoder.encodeInto(text, line.subarray(BYTES_HEAD.length));
+  line.set(BYTES_TAIL, BYTES_HEAD.length + text.length);
+  return line;
+}
+
+/** {"$bytes":"…"} and nothing else: the head, then no quote until the one before the closing brace. */
+function isBytesLine(line: Uint8Array): boolean {
+  const end = line.length - BYTES_TAIL.length + 1; // where the closing quote must be
+  if (end < BYTES_HEAD.length || line[line.length - 1] !== 0x7d) return false;
+  for (let i = 0; i < BYTES_HEAD.length; i++) if (line[i] !== BYTES_HEAD[i]) return false;
+  return line.indexOf(QUOTE, BYTES_HEAD.length) === end;
 }
 
 /** The pieces, glued into one array of bytes. */

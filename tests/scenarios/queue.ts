@@ -88,8 +88,9 @@ export async function filler(q: Queue<number>, bound: number): Promise<{ nowait:
     if (r.kind !== "value") fail("queue:bounded.putRefused", { item: i, held: i, maxsize: bound, said: said(r) });
   }
   const nowait = await within(`put ${bound} (queue full, timeoutMs 0)`, () => q.put(bound, { timeoutMs: 0 }), slack(1_000));
+  // Also when the first is still pending: whether a 300 ms timeout is kept tells "0 taken for no timeout" from "never refused".
   const timed =
-    nowait.kind === "error" ? await within(`put ${bound} (queue full, timeout 300 ms)`, () => q.put(bound, { timeoutMs: 300 }), slack(2_000)) : nowait;
+    nowait.kind !== "value" ? await within(`put ${bound} (queue full, timeout 300 ms)`, () => q.put(bound, { timeoutMs: 300 }), slack(2_000)) : nowait;
   signalParent("gave-up");
   await waitForParent("bye", { timeoutMs: 20_000 }); // alive while the queue is emptied: a put that gave up is gone, though its process lives on
   return { nowait, timed };
@@ -374,16 +375,16 @@ export const scenarios: Scenario<QueueCell>[] = [
       await q.put(2);
       await q.close();
       await joinConsumers(waiters);
+      const results = waiters.map((w) => ({ name: w.name, ...(w.result as Awaited<ReturnType<typeof closeWaiter>>) }));
+      // A put() after close() that was taken in would reach another consumer as an item nobody put: say so first.
+      for (const r of results) expectRejectedAfterClose(msg("queue:close-wakes.putAfterClose", { who: r.name }), r.putAfterClose);
       expectExactlyOnce(
-        waiters.map((w) => ({ name: w.name, items: (w.result as { got: unknown[] }).got })),
+        results.map((r) => ({ name: r.name, items: r.got })),
         [1, 2],
         () => msg("queue:close-wakes.lostHint"),
       );
-      for (const w of waiters) {
-        const { putAfterClose, getAgain } = w.result as Awaited<ReturnType<typeof closeWaiter>>;
-        expectRejectedAfterClose(msg("queue:close-wakes.putAfterClose", { who: w.name }), putAfterClose);
-        if (getAgain.kind !== "error" || getAgain.code !== "EOF") fail("queue:close-wakes.getAgain", { who: w.name, said: said(getAgain) });
-      }
+      for (const r of results)
+        if (r.getAgain.kind !== "error" || r.getAgain.code !== "EOF") fail("queue:close-wakes.getAgain", { who: r.name, said: said(r.getAgain) });
       const mainPut = await within("put after close", () => q.put(3, { timeoutMs: 500 }), slack(2_000));
       expectRejectedAfterClose(msg("queue:close-wakes.mainPut"), mainPut);
     },
@@ -407,7 +408,12 @@ export const scenarios: Scenario<QueueCell>[] = [
 
       await q.put("next");
       const taken = await Promise.race([ours, sleep(slack(1_000)).then(() => undefined)]);
-      if (!taken) fail("queue:get-timeout.neverReached");
+      if (!taken) {
+        // Still in the queue, or handed to a get() that had given up? Take a look without waiting.
+        const probe = await within("get (is the item still in the queue?)", () => q.get({ timeoutMs: 0 }), slack(1_000));
+        if (probe.kind === "value" && probe.value === "next") fail("queue:get-timeout.neverWoken", { ms: slack(1_000) });
+        fail("queue:get-timeout.neverReached");
+      }
       if (taken.kind !== "value" || taken.value !== "next") fail("queue:get-timeout.wrongItem", { said: said(taken) });
 
       await q.put("for-quitter");
@@ -441,9 +447,11 @@ export const scenarios: Scenario<QueueCell>[] = [
       await joinAll([f], 2_000, msg("queue:doing.end"));
       const { nowait, timed } = f.result as Awaited<ReturnType<typeof filler>>;
       if (nowait.kind === "value") fail("queue:bounded.overfilled", { maxsize: BOUND, nth: nth(BOUND + 1) });
+      if (nowait.kind === "pending" && timed.kind === "pending") fail("queue:bounded.neverRefused", { nowaitMs: nowait.ms, timedMs: timed.ms });
       if (nowait.kind === "pending") fail("queue:bounded.nowaitPending", { ms: nowait.ms });
       if (nowait.code !== "FULL") fail("queue:bounded.nowaitWrong", { error: nowait.text });
       if (nowait.ms > slack(AT_ONCE_MS)) fail("queue:bounded.nowaitSlow", { ms: nowait.ms });
+      if (timed.kind === "pending") fail("queue:bounded.timedPending", { ms: timed.ms });
       if (timed.kind !== "error" || timed.code !== "FULL") fail("queue:bounded.timedWrong", { said: said(timed) });
       expectInTime(msg("queue:bounded.timed"), timed.ms, 300);
       if (late) fail("harness:join.late", { who: e.name, doing: msg("queue:bounded.emptyOut", { maxsize: BOUND }), ms: 8_000 });
@@ -501,6 +509,10 @@ export const scenarios: Scenario<QueueCell>[] = [
         fail("queue:full-line.closeStuck", { who: last.name, maxsize: LINE_BOUND, seconds: CLOSE_GRACE_MS / 1000 });
       expectFinished([last]);
       expectRejectedAfterClose(msg("queue:full-line.putWaiting", { who: last.name }), (last.result as { put: Outcome }).put);
+      // The queue is closed and still full: a put() must hear "closed" (EOFError) at once, not wait for room.
+      const fullPut = await within("put after close (queue still full)", () => q.put(99, { timeoutMs: 300 }), slack(2_000));
+      if (fullPut.kind === "error" && fullPut.code === "FULL") fail("queue:full-line.fullAfterClose", { maxsize: LINE_BOUND, ms: fullPut.ms });
+      expectRejectedAfterClose(msg("queue:full-line.putAfterClose", { maxsize: LINE_BOUND }), fullPut);
       for (let i = 0; i <= LINE_BOUND + LINE_PRODUCERS; i++) {
         const r = await within("get (draining after close)", () => q.get({ timeoutMs: 0 }), slack(2_000));
         if (r.kind === "error" && r.code === "EOF") break;

@@ -134,13 +134,6 @@ export const mutants: Mutant[] = [
     expect: ["survivor", "guard", "dead pid"],
   },
   {
-    runtime: "node",
-    name: "a backoff that doubles without a cap",
-    find: "      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);",
-    replace: "      backoff = backoff * 2;",
-    expect: ["cap the backoff"],
-  },
-  {
     runtime: "deno",
     name: "acquire claims without compare-and-swap",
     find: "if (Atomics.compareExchange(this.word, STATE, FREE, this.me) === FREE) return GRANTED;",
@@ -329,6 +322,6 @@ export const mutants: Mutant[] = [
     name: "release hands the lock over without recording the new holder",
     find: "    this.holder = next?.who ?? null;",
     replace: "    this.holder = null;",
-    expect: ["holder itself was refused", "make that waiter the holder"],
+    expect: ["record that waiter as the holder"], // refused at release, or two holders: it depends on who asks when
   },
 ];

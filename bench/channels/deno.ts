@@ -11,7 +11,9 @@ registerReviver(KIND, (data: { port: MessagePort }) => data.port);
 /** The two ports of a MessageChannel, each passable to a worker (transferred). */
 export function barePair(): Promise<[BareEnd, BareEnd]> {
   const { port1, port2 } = new MessageChannel();
-  const end = (port: MessagePort): BareEnd => ({ [reduce]: (): Reduction => ({ kind: KIND, module: import.meta.url, data: { port }, transfer: [port] }) });
+  const end = (port: MessagePort): BareEnd => ({
+    [reduce]: (): Reduction => ({ kind: KIND, module: import.meta.url, data: { port }, beside: { transfer: [port] } }),
+  });
   return Promise.resolve([end(port1), end(port2)]);
 }
 

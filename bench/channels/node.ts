@@ -26,7 +26,7 @@ export async function barePair(): Promise<[BareEnd, BareEnd]> {
   });
   const other = await accepted;
   server.close();
-  const end = (socket: Socket): BareEnd => ({ [reduce]: (): Reduction => ({ kind: KIND, module: import.meta.url, data: null, handle: socket }) });
+  const end = (socket: Socket): BareEnd => ({ [reduce]: (): Reduction => ({ kind: KIND, module: import.meta.url, data: null, beside: { handle: socket } }) });
   return [end(client), end(other)];
 }
 

@@ -251,7 +251,7 @@ function reduceEnd(wire: StdioWire, module: string, directions: Directions, side
   const incoming = directions[1 - side]!;
   const outgoing = directions[side]!;
   ctx.onSpawn((child) => outgoing.writerSpawned((child as Subprocess<"pipe", "pipe", "inherit">).stdout));
-  return { kind: KIND, module, data: null, stdio: { stdin: incoming.source(), stdout: "pipe" } };
+  return { kind: KIND, module, data: null, beside: { stdio: { stdin: incoming.source(), stdout: "pipe" } } };
 }
 
 type Make = (wire: StdioWire) => Connection<unknown>;

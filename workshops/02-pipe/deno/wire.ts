@@ -101,7 +101,7 @@ export class PortWire<T> {
     const tag = this.pipe.moveTo(this.side, ctx);
     this.passed = true;
     const data: WireData = { port: this.port, sent: this.sent, side: this.side, tag, peerGone: this.pipe.gone[1 - this.side] === true };
-    return { kind: KIND, module, data, transfer: [this.port] };
+    return { kind: KIND, module, data, beside: { transfer: [this.port] } };
   }
 
   private check(what: string): void {

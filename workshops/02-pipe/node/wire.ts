@@ -99,7 +99,7 @@ export class SocketWire {
     this.check("pass");
     if (this.started) throw new Error("cannot pass a Connection this process has already read from: pass it before using it");
     this.passed = true;
-    return { kind: KIND, module, data: null, handle: this.socket };
+    return { kind: KIND, module, data: null, beside: { handle: this.socket } };
   }
 
   private check(what: string): void {

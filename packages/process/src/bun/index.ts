@@ -47,7 +47,7 @@ export class Process extends ProcessBase {
   private child: Subprocess | undefined;
   /** Messages a primitive sent on its channel while being reduced, before the child existed. */
   private early: ControlMessage[] = [];
-  // A primitive may ask for the child's stdin/stdout (Reduction.stdio): reduce, then spawn.
+  // A primitive may ask for the child's stdin/stdout (beside: { stdio }): reduce, then spawn.
   protected override readonly reducesBeforeSpawn = true;
 
   get pid(): number | undefined {

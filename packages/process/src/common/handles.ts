@@ -2,8 +2,8 @@
 //
 // A primitive that can cross into a child implements `[reduce](ctx)`: it returns a serialisable
 // Reduction — its `kind`, the URL of the module that knows how to rebuild it, and plain `data` —
-// plus whatever the runtime must carry beside the message (a socket for Node's handle passing, a
-// MessagePort to transfer for Deno). In the child, the module is imported (which registers its
+// plus what the runtime must carry `beside` the message (a socket for Node's handle passing, a
+// MessagePort to transfer for Deno, the child's stdio for Bun). In the child, the module is imported (which registers its
 // reviver) and `revive(data, ctx)` rebuilds a working primitive.
 import type { Channel } from "./types.ts";
 
@@ -14,17 +14,21 @@ export interface Reduction {
   /** URL of the module whose import registers the reviver for `kind` (usually import.meta.url). */
   module: string;
   data: unknown;
-  /** Node: one net.Socket / net.Server sent beside the message (handle passing). */
-  handle?: unknown;
-  /** Deno: objects to transfer rather than copy (MessagePort, ArrayBuffer). */
-  transfer?: unknown[];
-  /**
-   * Bun: what the child's own stdin / stdout must be, given to `Bun.spawn` as is ("pipe", another
-   * child's stdout, a ReadableStream). The Bun backend reduces before it spawns, so this can shape
-   * the spawn; at most one argument may claim each stream. Ignored on Node and Deno.
-   */
-  stdio?: SpawnStdio;
+  /** What must travel beside the message, in the runtime's own way (see Beside). */
+  beside?: Beside;
 }
+
+/**
+ * What a runtime carries beside the message — each runtime has its own way, and a primitive
+ * built on one runtime's mechanism uses that one:
+ * - Node `{ handle }`: one net.Socket / net.Server sent with the IPC message (handle passing);
+ *   the reviver gets it back as `ctx.handle`.
+ * - Deno `{ transfer }`: MessagePorts / ArrayBuffers moved into the worker rather than copied.
+ * - Bun `{ stdio }`: what the child's own stdin / stdout must be, given to `Bun.spawn` as is
+ *   ("pipe", another child's stdout, a ReadableStream). The Bun backend reduces before it spawns,
+ *   so this can shape the spawn; at most one argument may claim each stream.
+ */
+export type Beside = { handle: unknown } | { transfer: unknown[] } | { stdio: SpawnStdio };
 
 /** A child's standard streams as a primitive asks for them (Bun: stdio wired like a shell `|`). */
 export interface SpawnStdio {
@@ -41,7 +45,7 @@ export interface ReduceContext {
   onExit(listener: (exitCode: number | null) => void): void;
   /**
    * Called once the child is running, with the runtime's own object for it (Node: ChildProcess,
-   * Deno: Worker, Bun: Subprocess) — e.g. to read the stdout a `Reduction.stdio` asked for.
+   * Deno: Worker, Bun: Subprocess) — e.g. to read the stdout a `beside: { stdio }` asked for.
    */
   onSpawn(listener: (child: unknown) => void): void;
 }
@@ -72,7 +76,7 @@ export function isReducible(x: unknown): x is Reducible {
 }
 
 /** An argument as it travels: either a plain value, or a pointer to a reduction. */
-export type WireArg = { value: unknown } | { reduction: Omit<Reduction, "handle" | "transfer" | "stdio">; hasHandle: boolean };
+export type WireArg = { value: unknown } | { reduction: Omit<Reduction, "beside">; hasHandle: boolean };
 
 export async function reduceArgs(
   args: unknown[],
@@ -87,10 +91,12 @@ export async function reduceArgs(
       wire.push({ value: arg });
       continue;
     }
-    const { handle, transfer: t, stdio: s, ...reduction } = await arg[reduce](ctx);
+    const { beside, ...reduction } = await arg[reduce](ctx);
+    const handle = beside && "handle" in beside ? beside.handle : undefined;
     wire.push({ reduction, hasHandle: handle !== undefined });
     if (handle !== undefined) handles.push(handle);
-    if (t) transfer.push(...t);
+    if (beside && "transfer" in beside) transfer.push(...beside.transfer);
+    const s = beside && "stdio" in beside ? beside.stdio : undefined;
     for (const stream of ["stdin", "stdout"] as const) {
       if (s?.[stream] === undefined) continue;
       if (stdio[stream] !== undefined) throw new Error(`two arguments of ${ctx.child.name} both want its ${stream}: a child has only one`);

@@ -49,6 +49,14 @@ function connectionBugs(wait: string, waitCall: (ms: string) => string): Bug[] {
       expect: ["fail", "poll(0)", "returned true"],
     },
     {
+      name: "poll takes the message (calls recv() to look)",
+      find: "  async poll(timeoutMs = 0): Promise<boolean> {\n",
+      replace:
+        "  async poll(timeoutMs = 0): Promise<boolean> {\n    if (timeoutMs >= 0) {\n      try {\n        await this.recv({ timeoutMs });\n" +
+        "        return true;\n      } catch {\n        return false;\n      }\n    }\n",
+      expect: ["fail", "poll()", "take it out"],
+    },
+    {
       name: "poll sleeps out its timeout instead of waking",
       find: "  async poll(timeoutMs = 0): Promise<boolean> {\n",
       replace:
@@ -171,6 +179,13 @@ export const mutants: Mutant[] = [
     replace:
       'const text = this.partial.map((p) => new TextDecoder().decode(p)).join("") + new TextDecoder().decode(piece);\n      this.inbox.push(decode(new TextEncoder().encode(text)) as T);',
     expect: ["fail", "UTF-8", "chunk"],
+  },
+  {
+    runtime: "bun",
+    name: "lines parsed with JSON.parse, not decode() (bytes stay { $bytes })",
+    find: "this.inbox.push(decode(this.partial.length ? concat([...this.partial, piece]) : piece) as T);",
+    replace: "this.inbox.push(JSON.parse(new TextDecoder().decode(this.partial.length ? concat([...this.partial, piece]) : piece)) as T);",
+    expect: ["fail", "$bytes", "decode()"],
   },
 
   ...connectionBugs(PORT_RECV_WAIT, (ms) => `this.wire.wait(${ms})`).map((b) => ({ ...b, runtime: "deno" as const })),

@@ -580,7 +580,12 @@ export async function pollProbe(conn: Conn): Promise<PollReport> {
   if (busy.ms > POLL_WAKE_MS + 1_500) fail("pipe:probe.wakeSlow", { ms: busy.ms, after: POLL_WAKE_MS });
   checkIdle(waits);
   const second = await tryRecv(conn, "recv({ timeoutMs: 0 }) after poll() said true", 0);
-  if (!("msg" in second)) fail("pipe:probe.secondNoMessage", { why: stopWords(second, rt) });
+  if (!("msg" in second)) {
+    // Gone for good, or only not taken at once? A recv() that waits tells poll() that took it from recv(0) that did not look.
+    const later = await tryRecv(conn, "recv({ timeoutMs: 1000 }) after recv(0) gave nothing", 1_000);
+    if (!("msg" in later) && second.stop === "timeout" && later.stop === "timeout") fail("pipe:probe.pollTook");
+    fail("pipe:probe.secondNoMessage", { why: stopWords(second, rt) });
+  }
   if (second.msg !== "second") fail("pipe:probe.secondWrong", { what: summary(second.msg) });
   await traced("send ack", () => conn.send("ack"));
   signalParent("acked");
@@ -739,12 +744,12 @@ function judgeSequence(r: SeqReport, n: number, rt: Runtime): Message | undefine
     case "error":
       return msg("pipe:sequence.then", { got, why: stopWords(r.stop, rt) });
     case "eof":
-      return msg(`pipe:sequence.eof.${mech(rt)}`, { got, lost: n - k });
+      return msg(`pipe:sequence.eof.${mech(rt)}`, { got, count: n - k });
     case "timeout":
       if (gaveUpEarly(r.stop)) return msg("pipe:sequence.then", { got, why: stopWords(r.stop, rt) });
       return k === 0
         ? msg("pipe:sequence.nothing", { ms: r.stop.ms })
-        : msg("pipe:sequence.timedOut", { got, ms: r.stop.ms, next: k, lost: n - k, why: lostWhy(rt) });
+        : msg("pipe:sequence.timedOut", { got, ms: r.stop.ms, next: k, count: n - k, why: lostWhy(rt) });
   }
 }
 
@@ -776,6 +781,7 @@ function judgeBig(r: ListReport, rt: Runtime): Message | undefined {
 function sizeWhy(want: string, got: string): Message | "" {
   const w = want.match(/^bytes\((\d+)/);
   const g = got.match(/^bytes\((\d+)/);
+  if (w && got.startsWith('{"$bytes"')) return msg("pipe:big.bytesAsJson");
   if (!w || !g) return "";
   const [wanted, came] = [Number(w[1]), Number(g[1])];
   if (came < wanted) return msg("pipe:big.cutShort", { got: came, want: wanted });
@@ -798,7 +804,7 @@ export const scenarios: Scenario<PipeCell>[] = [
       const r = receiver.result as Outcome | undefined;
       if (r && !("msg" in r)) {
         if (r.stop === "eof") fail(`pipe:hello.eof.${mech(runtime)}`, { hello: HELLO, framing: msg("pipe:hello.framing") });
-        if (spun(r)) fail("pipe:hello.noMessage", { why: stopWords(r, runtime) });
+        if (spun(r) || r.stop === "error") fail("pipe:hello.noMessage", { why: stopWords(r, runtime) });
         fail("pipe:hello.noMessageReach", {
           why: stopWords(r, runtime),
           framing: STREAMS[runtime] && r.stop === "timeout" ? msg("pipe:hello.framing") : "",

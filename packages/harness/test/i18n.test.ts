@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { decodeMessage, detectLanguage, encodeMessage, language, msg, render, setLanguage, t } from "@workshop/i18n";
-import { checkCatalogues, checkHints, checkLesson, untranslatedRun } from "@workshop/i18n/parity";
+import { checkCatalogues, checkHints, checkLesson, keysUsed, untranslatedRun } from "@workshop/i18n/parity";
 import { afterEach, describe, expect, test } from "vitest";
 import { composeVerdict, type RunFacts } from "../src/compose.ts";
 import { clipped, report } from "../src/report/strings.ts";
@@ -205,5 +205,35 @@ describe("the parity check (verify's i18n step)", () => {
       'h: no "## deno" section',
       'h:4: untranslated English "The rest is still in English here"',
     ]);
+  });
+});
+
+describe("keys the code names", () => {
+  test("a key built at run time is checked as each key it can become", () => {
+    const ns = new Set(["lock", "app"]);
+    // Source code as text: %{…} stands for a template placeholder.
+    const code = [
+      'fail("lock:counter.lost", {})',
+      "msg(`lock:notWoken.%{rt}`)",
+      'msg(`app:hints.%{inWatch ? "watch" : "command"}`)',
+      'msg(`app:cannotWrite.%{code === "EACCES" ? "readOnly" : "other"}`)',
+      "msg(`lock:twoHolders.%{rounds}`)",
+      "`localhost:%{port}`",
+    ]
+      .join("\n")
+      .replaceAll("%{", "${");
+    expect(keysUsed(code, ns).sort()).toEqual(
+      [
+        "lock:counter.lost",
+        "lock:notWoken.node",
+        "lock:notWoken.deno",
+        "lock:notWoken.bun",
+        "app:hints.watch",
+        "app:hints.command",
+        "app:cannotWrite.readOnly",
+        "app:cannotWrite.other",
+        "lock:twoHolders",
+      ].sort(),
+    );
   });
 });

@@ -362,7 +362,19 @@ function untranslatedIn(name: string, markdown: string): string[] {
 
 /** `"lock:counter.lostUpdates"` string literals in source text whose namespace is a catalogue's. */
 export function keysUsed(source: string, namespaces: ReadonlySet<string>): string[] {
-  return [...source.matchAll(/["'`]([a-z][\w-]*):([\w-]+(?:\.[\w-]+)*)["'`]/g)].filter((m) => namespaces.has(m[1]!)).map((m) => `${m[1]}:${m[2]}`);
+  const plain = [...source.matchAll(/["'`]([a-z][\w-]*):([\w-]+(?:\.[\w-]+)*)["'`]/g)].filter((m) => namespaces.has(m[1]!)).map((m) => `${m[1]}:${m[2]}`);
+  // A key built at run time (`lock:notWoken.${rt}`): each key it can become, where the code says —
+  // a runtime variable is node, deno and bun; the quoted results of its ?: are its candidates;
+  // otherwise at least the group before it must exist.
+  const built = [...source.matchAll(/`([a-z][\w-]*):([\w.-]*)\$\{([^}`]+)\}([\w.-]*)`/g)]
+    .filter((m) => namespaces.has(m[1]!))
+    .flatMap(([, ns, head = "", expr = "", tail = ""]) => {
+      const choices = /^\s*(rt|runtime)\s*$/.test(expr) ? ["node", "deno", "bun"] : [...expr.matchAll(/[?:]\s*"([\w-]+)"/g)].map((q) => q[1]!);
+      if (choices.length) return [...new Set(choices)].map((c) => `${ns}:${head}${c}${tail}`);
+      const group = head.replace(/\.$/, "");
+      return group ? [`${ns}:${group}`] : [];
+    });
+  return [...plain, ...built];
 }
 
 /** Whether a catalogue (flattened) has a key, plain or as plural forms. */

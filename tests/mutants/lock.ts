@@ -232,6 +232,13 @@ export const mutants: Mutant[] = [
   },
   {
     runtime: "bun",
+    name: "the line is a stack: the last to come is served first",
+    find: "    const next = this.waiters.shift();",
+    replace: "    const next = this.waiters.pop();",
+    expect: ["first come, first served", "in this order", "shift()"],
+  },
+  {
+    runtime: "bun",
     name: "release frees the lock but nobody is told",
     find: `    const next = this.waiters.shift();
     this.holder = next?.who ?? null;

@@ -58,6 +58,8 @@ const SURVIVOR_HOLD_MS = 6;
 const RECOVER_MS = 2_000;
 /** No journal line for this long while workers should be busy: they are stuck. */
 const STUCK_MS = 2_500;
+/** Bun's line: this many waiters join one after another, and must get the lock in that order. */
+const LINE = 4;
 /** How long a process already waiting in acquire() may take to get the lock once it is released. */
 const LATECOMER_MS = 1_000;
 /** …and how soon after the release it must have it (the Node solution: a few ms; a poll every 100 ms is fine too). */
@@ -530,6 +532,44 @@ export const scenarios: Scenario<LockCell>[] = [
       if (missed) fail(notRecovered(missed.who, runtime));
     },
   },
+  {
+    // Python's Lock promises no order; a lock server decides alone and can: the Bun lesson promises
+    // first come, first served — a line kept in arrival order, not a stack.
+    name: "fair-line",
+    title: msg("lock:fairLine.title", { count: LINE }),
+    runtimes: ["bun"],
+    async run({ cell, start, journal }: Ctx) {
+      const lock = await makeLock(cell);
+      await takeInMain(lock);
+      const line = await startAll(start, LINE, "latecomer", [lock, 30_000]);
+      await together(line, false);
+      for (const p of line) {
+        await p.notify("go");
+        await expectSignal(p, "waiting", 5_000, msg("lock:steps.startWaiting"));
+        await sleep(30); // inside acquire() now, in line behind the one before
+      }
+      const names = new Map(line.map((p) => [p.id, p.name]));
+      const entered = () =>
+        journal()
+          .map((l) => l as { k?: string; ph?: string; op?: string; w: string })
+          .filter((l) => l.k === "ev" && l.ph === "mark" && l.op === "enter" && names.has(l.w))
+          .map((l) => names.get(l.w) as string);
+      const early = entered()[0];
+      if (early) fail("lock:fairLine.didNotWait", { who: early });
+      const mine = await letGo(lock);
+      if (mine) fail("lock:acquireTimeout.mainReleaseHeld", { error: mine });
+      await watch(line, slack(5_000), journal);
+      expectFinished(line);
+      for (const p of line) {
+        const r = p.result as Awaited<ReturnType<typeof latecomer>>;
+        if (!r.got) fail("lock:fairLine.notGot", { who: p.name });
+        if (r.releaseError) fail("lock:acquireTimeout.latecomerRelease", { error: r.releaseError });
+      }
+      const order = entered();
+      const arrived = line.map((p) => p.name);
+      if (order.join() !== arrived.join()) fail("lock:fairLine.outOfOrder", { arrived: arrived.join(", "), order: order.join(", ") });
+    },
+  },
 ];
 
 // ---- the scenarios' steps --------------------------------------------------------------------
@@ -546,7 +586,7 @@ function startAll(start: Ctx["start"], n: number, target: string, args: unknown[
 
 /** A start barrier: every process is up (signalled "ready") before any is told "go". */
 async function together(procs: Proc[], go = true): Promise<void> {
-  for (const p of procs) await expectSignal(p, "ready", 10_000, msg("lock:steps.start"));
+  for (const p of procs) await expectSignal(p, "ready", slack(30_000), msg("lock:steps.start"));
   if (go) for (const p of procs) await p.notify("go");
 }
 

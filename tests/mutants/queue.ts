@@ -93,6 +93,20 @@ const lineBugs: Bug[] = [
     expect: ["fail", "lost", "died"],
   },
   {
+    // The learner checks for room first and for close() only on the way in: a closed, full queue makes put() wait.
+    name: "put checks for close() only when there is room",
+    find: '    if (this.closed) return Promise.reject(new EOFError("put() on a closed queue"));\n',
+    replace:
+      '    if (this.closed && !(this.maxsize > 0 && this.items.length >= this.maxsize)) return Promise.reject(new EOFError("put() on a closed queue"));\n',
+    expect: ["fail", "closed", "full or not"],
+  },
+  {
+    name: "a timed-out putter leaves the line but is never refused",
+    find: "            reject(new Full(",
+    replace: "            void (new Full(",
+    expect: ["fail", "never gave up", "reject it"],
+  },
+  {
     name: "get busy-waits (polls until an item comes)",
     find: "    return new Promise((give, refuse) => {\n      const getter: Getter = { who, give, refuse };",
     replace: `    const deadline = performance.now() + (timeoutMs ?? Number.POSITIVE_INFINITY);
@@ -128,6 +142,12 @@ const ringBugs: Bug[] = [
     find: "this.h[COUNT]! < this.maxsize)",
     replace: "this.h[COUNT]! <= this.maxsize)",
     expect: ["fail", "maxsize", "must wait"],
+  },
+  {
+    name: "put signals NOT_FULL instead of NOT_EMPTY (a waiting get never wakes)",
+    find: "          this.writeFrame(bytes);\n          this.signal(NOT_EMPTY, GETTERS_WAITING);",
+    replace: "          this.writeFrame(bytes);\n          this.signal(NOT_FULL, PUTTERS_WAITING);",
+    expect: ["fail", "never woken"], // close() wakes everyone, so only a get() waiting while items come shows it
   },
   {
     name: "get does not signal NOT_FULL (a waiting put never wakes)",

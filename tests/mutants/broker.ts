@@ -82,6 +82,36 @@ const bugs: Bug[] = [
     replace: "",
     expect: ["fail", "made room", "got in"],
   },
+  {
+    name: "once() records the id first, then works (SADD as the check): at most once",
+    find: "    if (await this.redis.sIsMember(this.keys.done, id)) return false;\n    await work();\n    await this.redis.sAdd(this.keys.done, id);\n",
+    replace: "    if ((await this.redis.sAdd(this.keys.done, id)) === 0) return false; // claim the id, then work\n    await work();\n",
+    expect: ["fail", "job-2 was never processed", "recorded the id before the work"],
+  },
+  {
+    name: "claim without min-idle-time: a live consumer's item is taken",
+    find: 'this.consumer, this.address.claimIdleMs, "0-0"',
+    replace: 'this.consumer, 0, "0-0"',
+    expect: ["fail", "delivered more than once", "claimIdleMs"],
+  },
+  {
+    name: "claim only when get() starts: a waiting get() blocks past the next look",
+    find: "      wait = Math.min(left(deadline), this.untilClaim());",
+    replace: "      wait = left(deadline);",
+    expect: ["fail", "nobody claimed it", "look again"],
+  },
+  {
+    name: "the bound counts items handed out (XLEN without XPENDING)",
+    find: "local waiting = redis.call('XLEN', KEYS[1]) - redis.call('XPENDING', KEYS[1], ARGV[1])[1]",
+    replace: "local waiting = redis.call('XLEN', KEYS[1])",
+    expect: ["fail", "handed out", "XLEN minus XPENDING"],
+  },
+  {
+    name: "the close marker passed on without acknowledging the old one",
+    find: '.multi().xAck(this.keys.stream, GROUP, marker.id).xDel(this.keys.stream, marker.id).xAdd(this.keys.stream, "*", { close: "1" }).exec();',
+    replace: '.xAdd(this.keys.stream, "*", { close: "1" });',
+    expect: ["fail", "close marker", "still pending", "XACK"],
+  },
 ];
 
 export const mutants: Mutant[] = (["node", "deno", "bun"] as const).flatMap((runtime) => bugs.map((bug) => ({ runtime, ...bug })));

@@ -71,6 +71,12 @@ function connectionBugs(wait: string, waitCall: (ms: string) => string): Bug[] {
       expect: ["fail", "resolved undefined", "EOFError"],
     },
     {
+      name: "recv at EOF rejects with a plain Error, not EOFError",
+      find: 'throw new EOFError("the other end closed, and everything it sent has been received");',
+      replace: 'throw new Error("EOF: the other end closed");',
+      expect: ["fail", "contract's EOFError", "Error: EOF"],
+    },
+    {
       name: "send after close accepted",
       find: '    if (this.closed) throw new EOFError("send() after close(): this end is closed");\n',
       replace: "",

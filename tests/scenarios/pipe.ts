@@ -604,7 +604,9 @@ export async function pollProbe(conn: Conn): Promise<PollReport> {
   signalParent("got third");
   const end = await tryRecv(conn, "recv after the top process closed", EOF_EXPECTED_MS);
   if ("msg" in end) fail("pipe:probe.endMessage", { what: summary(end.msg) });
-  if (end.stop !== "eof") fail("pipe:probe.endNotEof", { why: stopWords(end, rt), close: closeWhy(rt, msg("pipe:who.top")) });
+  // No EOF at all: the close never reached this end. Something else instead: the wrong error, or undefined.
+  if (end.stop === "timeout") fail("pipe:probe.endNotEof", { why: stopWords(end, rt), close: closeWhy(rt, msg("pipe:who.top")) });
+  if (end.stop !== "eof") fail("pipe:probe.endNotEofError", { why: stopWords(end, rt) });
   return { waits };
 }
 

@@ -158,7 +158,8 @@ class ServedQueue<T> implements Queue<T> {
           const reply = (id: number, call: () => Promise<Uint8Array[] | undefined>) =>
             attempt(call).then(
               (items) => (items ? writer.frame(ITEMS, id, items.length, packItems(itemsOf(items))) : writer.frame(OK, id, 0)),
-              (err: unknown) => writer.frame(ERROR, id, ERRORS.findIndex((E) => err instanceof E) + 1),
+              // The code says which error; the body carries its message (the learner's own words).
+              (err: unknown) => writer.frame(ERROR, id, ERRORS.findIndex((E) => err instanceof E) + 1, [new TextEncoder().encode(messageOf(err))]),
             );
           const reader = new Reader((op, id, extra, body) => {
             const timeoutMs = extra === 0 ? undefined : extra - 1;
@@ -284,10 +285,12 @@ class QueueClient<T> implements Queue<T> {
   private check(reply: Reply): Reply {
     if (reply.op !== ERROR) return reply;
     const E = ERRORS[reply.extra - 1];
-    if (!E) throw new Error("the QueueServer rejected with an error that is not EOFError, Empty or Full");
+    const message = new TextDecoder().decode(reply.body);
+    if (!E) throw new Error(`the QueueServer rejected with an error that is not EOFError, Empty or Full: ${message}`);
     if (E === EOFError) this.closed = true;
     throw new E(
-      E === EOFError ? "the queue is closed (and drained)" : E === Empty ? "queue still empty past the timeout" : "queue still full past the timeout",
+      message ||
+        (E === EOFError ? "the queue is closed (and drained)" : E === Empty ? "queue still empty past the timeout" : "queue still full past the timeout"),
     );
   }
 }
@@ -306,4 +309,8 @@ export function serveQueue<T>(server: ServerLike, maxsize: number): Queue<T> {
   const name = `wq-${process.pid}-${Math.random().toString(36).slice(2, 10)}`;
   const address = process.platform === "linux" ? `\0${name}` : `/tmp/${name}.sock`;
   return new ServedQueue<T>(server, address, maxsize);
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : `a thrown ${String(err)}, not an Error`;
 }

@@ -75,7 +75,8 @@ class BrokerQueue<T> implements Queue<T> {
     const answer = (id: number, call: () => Promise<unknown[] | undefined>) =>
       attempt(call).then(
         (items) => channel.send({ id, items } satisfies Reply),
-        (err: unknown) => channel.send({ id, error: (err as { code?: string })?.code, message: messageOf(err) } satisfies Reply),
+        // Every rejection is sent as one, with its code — or OTHER: an error without a code is still an error.
+        (err: unknown) => channel.send({ id, error: (err as { code?: string } | null)?.code ?? "OTHER", message: messageOf(err) } satisfies Reply),
       );
     channel.onMessage((msg) => {
       const req = msg as Request;
@@ -195,7 +196,7 @@ class QueueClient<T> implements Queue<T> {
       case "FULL":
         throw new Full(reply.message);
       default:
-        throw new Error(reply.message);
+        throw new Error(`the Broker rejected with an error that is not EOFError, Empty or Full: ${reply.message}`);
     }
   }
 }

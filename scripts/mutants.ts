@@ -17,6 +17,8 @@ export interface MutantOutcome {
   /** The first failing verdict in scenario order. */
   verdict?: Verdict;
   missing?: string[];
+  /** Gradings it took (more than one only for a `race` mutant). */
+  tries?: number;
 }
 
 export async function mutantsOf(cell: Cell): Promise<Mutant[]> {
@@ -37,12 +39,18 @@ export async function runMutant(cell: Cell, mutant: Mutant): Promise<MutantOutco
   cpSync(cell.dir, dir, { recursive: true });
   writeFileSync(join(dir, target), source.replace(mutant.find, mutant.replace));
   try {
-    const verdicts = await gradeCell({ cell, target: { file: join(dir, "solution.ts") }, lang: "en" }); // expect words are English
-    const verdict = verdicts.find((v) => v.status !== "pass" && v.status !== "skipped");
-    if (!verdict) return { cell, mutant, outcome: "survived" };
-    const text = `${verdict.status} ${verdict.message ?? ""}`.toLowerCase();
-    const missing = mutant.expect.filter((w) => !text.includes(w.toLowerCase()));
-    return { cell, mutant, outcome: missing.length ? "wrong-words" : "killed", verdict, missing };
+    // A race-dependent bug gets `race` tries (each with its own perturbation seed): caught once is caught.
+    for (let tries = 1; ; tries++) {
+      const verdicts = await gradeCell({ cell, target: { file: join(dir, "solution.ts") }, lang: "en" }); // expect words are English
+      const verdict = verdicts.find((v) => v.status !== "pass" && v.status !== "skipped");
+      if (!verdict) {
+        if (tries < (mutant.race ?? 1)) continue;
+        return { cell, mutant, outcome: "survived", tries };
+      }
+      const text = `${verdict.status} ${verdict.message ?? ""}`.toLowerCase();
+      const missing = mutant.expect.filter((w) => !text.includes(w.toLowerCase()));
+      return { cell, mutant, outcome: missing.length ? "wrong-words" : "killed", verdict, missing, tries };
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -52,11 +60,11 @@ export function describeOutcome(o: MutantOutcome): string {
   const id = `${o.cell.id} mutant "${o.mutant.name}"`;
   switch (o.outcome) {
     case "killed":
-      return `✓ ${id} caught by ${o.verdict?.scenario} (${o.verdict?.status})`;
+      return `✓ ${id} caught by ${o.verdict?.scenario} (${o.verdict?.status})${(o.tries ?? 1) > 1 ? ` on try ${o.tries}` : ""}`;
     case "wrong-words":
       return `✗ ${id} caught by ${o.verdict?.scenario} (${o.verdict?.status}), but its verdict lacks ${o.missing?.map((w) => `"${w}"`).join(", ")}: ${o.verdict?.message?.split("\n")[0]}`;
     case "survived":
-      return `✗ ${id} survived every scenario: a scenario is missing`;
+      return `✗ ${id} survived every scenario${(o.tries ?? 1) > 1 ? ` in ${o.tries} gradings` : ""}: a scenario is missing`;
     case "stale":
       return `✗ ${id} no longer applies (its find text is not in ${o.mutant.file ?? "solution.ts"}): update tests/mutants/`;
   }

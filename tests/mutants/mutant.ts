@@ -16,4 +16,9 @@ export interface Mutant {
    * names the bug's class ("two holders", "lost updates", "EOF", …), not just "something failed".
    */
   expect: string[];
+  /**
+   * A bug that shows only when a race goes its way (two threads inside a critical section at
+   * once): graded up to this many times, each with its own perturbation seed; caught once is caught.
+   */
+  race?: number;
 }

@@ -112,6 +112,12 @@ const bugs: Bug[] = [
     replace: '.xAdd(this.keys.stream, "*", { close: "1" });',
     expect: ["fail", "close marker", "still pending", "XACK"],
   },
+  {
+    name: "the marker passed on, but the getter does not remember it met the end (this.closing)",
+    find: "    this.closing = true;\n  }",
+    replace: "  }",
+    expect: ["fail", "going round", "this.closing"],
+  },
 ];
 
 export const mutants: Mutant[] = (["node", "deno", "bun"] as const).flatMap((runtime) => bugs.map((bug) => ({ runtime, ...bug })));

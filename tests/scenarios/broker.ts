@@ -283,6 +283,19 @@ async function roomCountsHandedOut(q: BrokerQueue<unknown>): Promise<void> {
   if (probe.kind === "error" && probe.code === "FULL") fail("broker:room.countsHandedOut", { maxsize, waiting: length - pending, count: pending });
 }
 
+/**
+ * The close marker passed on again and again: getters that met it keep reading, and meet the one
+ * they passed on. Its entry changes while we look, though nobody puts into a closed queue.
+ */
+async function markerGoingRound(admin: Redis, stream: string): Promise<boolean> {
+  const last = async () => (await admin.xRevRange(stream, "+", "-", { COUNT: 1 }))?.[0];
+  const before = await last();
+  if (before?.message.close === undefined) return false;
+  await sleep(300);
+  const after = await last();
+  return after?.message.close !== undefined && after.id !== before.id;
+}
+
 /** 03-queue's "consumer still blocked … after close()": a get() that never saw the end. */
 function blockedAfterClose(err: Failure): boolean {
   return err.text ? /^queue:[\w-]+\.stillBlocked$/.test(err.text.key) : /still blocked .*after close\(\)/.test(err.message);
@@ -294,6 +307,7 @@ async function stillOut(q: BrokerQueue<unknown>): Promise<Message | undefined> {
   if (typeof name !== "string") return undefined;
   const admin = await broker();
   const { stream } = keysOf(name);
+  if (await markerGoingRound(admin, stream)) return msg("broker:blocked.markerGoingRound");
   const { pending } = await admin.xPending(stream, GROUP);
   if (!pending) return undefined;
   if (pending <= 20) {

@@ -176,8 +176,8 @@ const results = await gradeMany({
 const outcomes = results.map((r) => r.outcome);
 for (const line of cellsSummary(outcomes, { solution: args.solution }, style)) write(`${line}\n`);
 const all = results.flatMap((r) => r.runs.flat());
-const passed = all.filter(passes).length;
-write(`${paint.bold(summaryStrings.closing(passed, all.length - passed))}\n`);
+const passed = all.filter((v) => v.status === "pass").length;
+write(`${paint.bold(summaryStrings.closing(passed, all.filter((v) => !passes(v)).length))}\n`);
 
 if (args.reporter) {
   const meta = { target, ...(args.seed !== undefined ? { seed: args.seed } : {}), ...(args.repeat > 1 ? { repeat: args.repeat } : {}) };

@@ -95,11 +95,12 @@ export function scenarioLine(v: Verdict, style?: Style): string {
 /** "5/8 scenarios pass (1 ms)" — green and bold when every one does. */
 export function summaryLine(verdicts: Verdict[], total: number, style?: Style, ms?: number): string {
   const { paint } = resolve(style);
-  const passed = verdicts.filter(passes).length;
+  // A scenario skipped on this runtime is neither passed nor failed: counted apart.
+  const passed = verdicts.filter((v) => v.status === "pass").length;
   const skipped = verdicts.filter((v) => v.status === "skipped").length;
-  const text = report.scenarioCount(passed, total, skipped);
+  const text = report.scenarioCount(passed, total - skipped, skipped);
   const time = ms === undefined ? "" : ` ${paint.dim(`(${Math.round(ms)} ms)`)}`;
-  return (passed === total ? paint.green(paint.bold(text)) : paint.bold(text)) + time;
+  return (passed === total - skipped ? paint.green(paint.bold(text)) : paint.bold(text)) + time;
 }
 
 /** A titled rule across the width: "── What went wrong: title ─────". */

@@ -96,7 +96,13 @@ async function gradeOne(cell: Cell, opts: ManyOptions, write: (text: string | un
     runs,
     typeErrors: problems,
     // With --repeat, a cell is solved only if every run passed.
-    outcome: { ...outcome, passed: Math.min(...runs.map((r) => r.filter(passes).length)), typeErrors: problems?.length },
+    // A scenario skipped on this runtime is neither passed nor failed: it is left out of the count.
+    outcome: {
+      ...outcome,
+      passed: Math.min(...runs.map((r) => r.filter((v) => v.status === "pass").length)),
+      total: total - (runs[0]?.filter((v) => v.status === "skipped").length ?? 0),
+      typeErrors: problems?.length,
+    },
   };
 }
 

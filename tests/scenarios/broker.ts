@@ -307,15 +307,18 @@ async function stillOut(q: BrokerQueue<unknown>): Promise<Message | undefined> {
   if (typeof name !== "string") return undefined;
   const admin = await broker();
   const { stream } = keysOf(name);
-  if (await markerGoingRound(admin, stream)) return msg("broker:blocked.markerGoingRound");
   const { pending } = await admin.xPending(stream, GROUP);
-  if (!pending) return undefined;
-  if (pending <= 20) {
-    // Only close markers left pending: a getter read one and never acknowledged it.
-    const held = await admin.xPendingRange(stream, GROUP, "-", "+", pending);
-    const entries = await Promise.all(held.map((e) => admin.xRange(stream, e.id, e.id)));
-    if (entries.every((found) => found?.[0]?.message.close !== undefined)) return msg("broker:blocked.markerPending", { count: pending });
+  const markers = ((await admin.xRevRange(stream, "+", "-", { COUNT: 50 })) ?? []).filter((e) => e?.message.close !== undefined);
+  // No marker: close() left none (nor `closed`), or a getter took it out and passed none on.
+  if (!markers.length) return msg((await admin.hGet(keysOf(name).meta, "closed")) ? "broker:blocked.markerNotPassedOn" : "broker:blocked.noMarker");
+  // More than one close marker: getters added one each and never took out the one they read (XACK, XDEL).
+  if (markers.length > 1 && pending) {
+    const held = new Set((await admin.xPendingRange(stream, GROUP, "-", "+", 100)).map((e) => e.id));
+    const heldMarkers = markers.filter((m) => held.has(m?.id ?? "")).length;
+    if (heldMarkers) return msg("broker:blocked.markerPending", { count: heldMarkers });
   }
+  if (await markerGoingRound(admin, stream)) return msg("broker:blocked.markerGoingRound");
+  if (!pending) return undefined;
   return msg("broker:blocked.stillPending", { count: pending });
 }
 const first = inherited.filter((s) => s.name === "seed");

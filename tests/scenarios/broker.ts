@@ -14,7 +14,7 @@ import { expectFinished, expectShape, Failure, fail, joinAll, type Message, msg,
 import { mark, type ProcessLike, type Runtime, signalParent, traced, waitForParent } from "@workshop/process";
 import { journalPath } from "@workshop/process/journal";
 import { expectExactlyOnce, expectSequence, scenarios as queueScenarios, within } from "./queue.ts";
-import { brief, range, startTogether } from "./support.ts";
+import { brief, range, started, startTogether } from "./support.ts";
 
 // Children import this module by URL and call its exported functions: 03-queue's workers too.
 export * from "./queue.ts";
@@ -396,7 +396,7 @@ const own: Record<string, Scenario<BrokerCell>> = {
       const q = await makeQueue<number>(cell, { maxsize: RACE_BOUND });
       const racers: Proc[] = [];
       for (let i = 0; i < RACERS; i++) racers.push(await start("racer", [q, i, RACE_ROUNDS], `producer-${i + 1}`));
-      for (const p of racers) await p.waitFor("ready", { timeoutMs: 10_000 });
+      for (const p of racers) await started(p);
       for (let r = 1; r <= RACE_ROUNDS; r++) {
         for (const p of racers) await p.notify(`go-${r}`);
         for (const p of racers) await waitOrFinish(p, `done-${r}`, 10_000, msg("broker:boundRace.tryPuts", { round: r }));

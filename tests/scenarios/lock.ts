@@ -466,7 +466,7 @@ export const scenarios: Scenario<LockCell>[] = [
       if (threw === null) fail("lock:releaseNotOwner.returnedNormally", { also: runtime === "deno" ? msg("lock:releaseNotOwner.ownNumber") : "" });
       if (!code) fail("lock:releaseNotOwner.notLockError", { error: threw });
       // The refused release must not have freed it: a process waiting in acquire() must not get in.
-      await expectSignal(probe, "ready", 10_000, msg("lock:steps.start"));
+      await expectSignal(probe, "ready", slack(30_000), msg("lock:steps.start"));
       await probe.notify("go");
       const freed = await signalled(probe, "got it", slack(150));
       if (freed) fail("lock:releaseNotOwner.freed");
@@ -497,7 +497,7 @@ export const scenarios: Scenario<LockCell>[] = [
         ...(lined ? [start("latecomer", [locks[0], 30_000], "doomed-waiter")] : []),
       ])) as [Proc, Proc, Proc, Proc | undefined];
       const survivors = [s1, s2];
-      await expectSignal(doomed, "holding", 10_000, msg("lock:holderDies.acquireLocks", { count: locks.length }));
+      await expectSignal(doomed, "holding", slack(30_000), msg("lock:holderDies.acquireLocks", { count: locks.length }));
       if (waiter) {
         await together([waiter]);
         await expectSignal(waiter, "waiting", 5_000, msg("lock:steps.startWaiting"));
@@ -945,7 +945,7 @@ function notRecovered(who: string, rt: Runtime): Message {
 async function keptHeld(cell: LockCell, start: Ctx["start"]): Promise<void> {
   const lock = await makeLock(cell);
   const doomed = await start("holdForever", [lock], "doomed-holder");
-  await expectSignal(doomed, "holding", 10_000, msg("lock:steps.acquireFree"));
+  await expectSignal(doomed, "holding", slack(30_000), msg("lock:steps.acquireFree"));
   doomed.kill();
   await doomed.join({ timeoutMs: 5_000 });
   const probe = await start("latecomer", [lock, 300], "survivor");

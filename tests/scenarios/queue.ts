@@ -319,7 +319,7 @@ export const scenarios: Scenario<QueueCell>[] = [
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
       const p2 = await start("consumer", [q], "consumer");
-      await expectSignal(p2, "ready", 5_000, msg("queue:doing.start"));
+      await expectSignal(p2, "ready", slack(30_000), msg("queue:doing.start"));
       const p1 = await start("seedProducer", [q], "producer");
       await joinProducers([p1], 5_000, msg("queue:seed.putAndClose", { items: SEED_ITEMS }));
       if ((await p2.join({ timeoutMs: CLOSE_GRACE_MS })) === null) fail("queue:seed.stillBlocked", { seconds: CLOSE_GRACE_MS / 1000 });
@@ -369,7 +369,7 @@ export const scenarios: Scenario<QueueCell>[] = [
       const q = await makeQueue<number>(cell);
       const waiters: Proc[] = [];
       for (let i = 0; i < 3; i++) waiters.push(await start("closeWaiter", [q], `consumer-${i + 1}`));
-      for (const w of waiters) await expectSignal(w, "ready", 5_000, msg("queue:doing.start"));
+      for (const w of waiters) await expectSignal(w, "ready", slack(30_000), msg("queue:doing.start"));
       await sleep(200); // every consumer is now blocked in get() on an empty queue
       await q.put(1);
       await q.put(2);
@@ -396,7 +396,7 @@ export const scenarios: Scenario<QueueCell>[] = [
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<unknown>(cell);
       const quit = await start("quitter", [q], "quitter");
-      await expectSignal(quit, "ready", 10_000, msg("queue:doing.start"));
+      await expectSignal(quit, "ready", slack(30_000), msg("queue:doing.start"));
       await quit.notify("go");
       await expectSignal(quit, "waiting", slack(2_000), msg("queue:get-timeout.startGet"));
       await sleep(150); // quitter's get() is in line now; ours comes after it
@@ -541,8 +541,8 @@ export const scenarios: Scenario<QueueCell>[] = [
       const q = await makeQueue<Uint8Array>(cell, { maxsize: BOUND });
       const slow = await start("slowConsumer", [q], "slow-consumer");
       const fast = await start("heavyProducer", [q, HEAVY_ITEMS, HEAVY_BYTES], "fast-producer");
-      await expectSignal(slow, "ready", 5_000, msg("queue:doing.start"));
-      await expectSignal(fast, "ready", 5_000, msg("queue:doing.start"));
+      await expectSignal(slow, "ready", slack(30_000), msg("queue:doing.start"));
+      await expectSignal(fast, "ready", slack(30_000), msg("queue:doing.start"));
       // The consumer stalls for the first STALL_MS: the slowest consumer there is.
       const mainBefore = rss();
       let mainPeak = mainBefore;
@@ -585,10 +585,10 @@ export const scenarios: Scenario<QueueCell>[] = [
       const total = 200;
       const doomed = await start("doomedConsumer", [q, first], "doomed-consumer");
       const prod = await start("gatedProducer", [q, first, total], "producer");
-      await expectSignal(doomed, "waiting", 5_000, msg("queue:consumer-crash.getFirst", { items: first }));
+      await expectSignal(doomed, "waiting", slack(30_000), msg("queue:consumer-crash.getFirst", { items: first }));
       const survivors: Proc[] = [];
       for (let i = 0; i < 2; i++) survivors.push(await start("consumer", [q], `survivor-${i + 1}`));
-      for (const s of survivors) await expectSignal(s, "ready", 5_000, msg("queue:doing.start"));
+      for (const s of survivors) await expectSignal(s, "ready", slack(30_000), msg("queue:doing.start"));
       await sleep(100); // the doomed consumer is blocked in get(), first in line
       doomed.kill();
       await doomed.join({ timeoutMs: 5_000 });

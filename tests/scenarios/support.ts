@@ -1,6 +1,6 @@
 // Small helpers every chapter's scenarios share: describing values and errors in a verdict, and a
 // start barrier. (Scenario-writing API — fail, joinAll, settle, cpuMs… — is @workshop/harness/scenario.)
-import { slack } from "@workshop/harness/scenario";
+import { expectFinished, fail, msg, slack } from "@workshop/harness/scenario";
 import type { ProcessLike } from "@workshop/process";
 
 /** An error (or any thrown value) in one line: "EOFError: the pipe is closed". */
@@ -46,7 +46,20 @@ export function ordinal(n: number): string {
 
 /** A start barrier: every process is up (signalled "ready") before any is told "go". */
 export async function startTogether(procs: ProcessLike[]): Promise<void> {
-  // Starting a process can take seconds on a busy machine: the scenario's deadline bounds this wait.
-  for (const p of procs) await p.waitFor("ready", { timeoutMs: slack(30_000) });
+  for (const p of procs) await started(p);
   for (const p of procs) await p.notify("go");
+}
+
+/**
+ * Wait for a process to signal "ready". Starting can take seconds on a busy machine: the scenario's
+ * deadline bounds this wait, not a budget of its own. A process that ended first says why.
+ */
+export async function started(p: ProcessLike, what = "ready"): Promise<void> {
+  const ms = slack(30_000);
+  try {
+    await p.waitFor(what, { timeoutMs: ms });
+  } catch {
+    if (p.exitCode !== null) expectFinished([p]);
+    fail("harness:join.late", { who: p.name, doing: msg("harness:join.start"), ms });
+  }
 }

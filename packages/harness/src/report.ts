@@ -68,7 +68,7 @@ export function scenarioLine(v: Verdict, style?: Style): string {
   const colour = colourOf(v.status, paint);
   const note =
     v.status === "skipped" || v.status === "notrun"
-      ? `${s.words}: ${v.message ?? ""}`.trim()
+      ? report.labelled(s.words, v.message ?? "").trim()
       : v.status === "pass" || v.status === "fail"
         ? v.status === "pass" && v.accidental
           ? report.accidental

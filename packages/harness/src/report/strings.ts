@@ -57,6 +57,8 @@ export const report = {
   /** "starter" or "solution", as a header says it. */
   target: (target: string) => (target === "starter" || target === "solution" ? t(`report:target.${target}`) : target),
   seed: (seed: number, replay: string) => t("report:seed", { seed, replay }),
+  /** "skipped: why" — the colon is the language's own (full-width in Chinese). */
+  labelled: (label: string, text: string) => t("report:labelled", { label, text }),
   scenarioCount: (passed: number, total: number, skipped: number) =>
     t("report:scenarioCount", { passed, total, skipped: skipped ? t("report:skippedOfThem", { count: skipped }) : "" }),
   repeated: (passed: number, runs: number) => t("report:repeated", { passed, runs }),

@@ -1,8 +1,9 @@
 // The bare channel under Node's pipe: the same connected pair of Unix domain sockets, handed to the
 // children the same way (handle passing), used with raw callbacks — no framing, no serialization,
 // no promises per message. What the solution's figures are measured against (bench/pipe.ts).
-import { createConnection, createServer, type Socket } from "node:net";
+import type { Socket } from "node:net";
 import { type Reduction, reduce, registerReviver } from "@workshop/process";
+import { socketPair } from "../../workshops/02-pipe/node/wire.ts";
 import type { BareEnd, Figures, Plan } from "./figures.ts";
 
 const KIND = "bench-bare-socket";
@@ -11,21 +12,7 @@ registerReviver(KIND, (_data: null, ctx) => ctx.handle as Socket);
 
 /** Two connected sockets, each passable to a child (the socket travels beside the message). */
 export async function barePair(): Promise<[BareEnd, BareEnd]> {
-  const address = `\0bench-bare-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
-  const server = createServer({ pauseOnConnect: true });
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(address, resolve);
-  });
-  const accepted = new Promise<Socket>((resolve) => server.once("connection", resolve));
-  const client = createConnection(address);
-  client.pause();
-  await new Promise<void>((resolve, reject) => {
-    client.once("connect", resolve);
-    client.once("error", reject);
-  });
-  const other = await accepted;
-  server.close();
+  const [client, other] = await socketPair(); // the very pair the solution's Pipe() makes
   const end = (socket: Socket): BareEnd => ({ [reduce]: (): Reduction => ({ kind: KIND, module: import.meta.url, data: null, beside: { handle: socket } }) });
   return [end(client), end(other)];
 }

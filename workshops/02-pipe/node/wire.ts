@@ -206,7 +206,7 @@ let pairs = 0;
  * Linux has an abstract namespace (a name starting with \0: no file, gone with the socket); elsewhere
  * a short path in /tmp (a socket path may hold at most 104–108 bytes, and $TMPDIR can be long).
  */
-async function socketPair(): Promise<[Socket, Socket]> {
+export async function socketPair(): Promise<[Socket, Socket]> {
   const name = `workshop-pipe-${process.pid}-${++pairs}-${Math.random().toString(36).slice(2, 8)}`;
   const address = process.platform === "linux" ? `\0${name}` : join("/tmp", `${name}.sock`);
   // Neither side reads yet: an end may be handed to a child, and bytes read here would be lost to it.

@@ -18,8 +18,8 @@ import {
   openCalls,
   type Scenario,
   type ScenarioContext,
-  slack as scaled,
   settle,
+  slack,
   sleep,
   whereSuffix,
 } from "@workshop/harness/scenario";
@@ -64,18 +64,6 @@ const LINE = 4;
 const LATECOMER_MS = 1_000;
 /** …and how soon after the release it must have it (the Node solution: a few ms; a poll every 100 ms is fine too). */
 const HANDOFF_MS = 300;
-
-/**
- * A "too late" budget scaled for slow machines. (The harness's slack() reads an environment
- * variable, which Deno refuses without --allow-env: there, the budget is unscaled.)
- */
-function slack(ms: number): number {
-  try {
-    return scaled(ms);
-  } catch {
-    return ms;
-  }
-}
 
 /**
  * A macrotask yield (a message to ourselves, ~20 µs; setTimeout(0) costs 1–2 ms): between the read

@@ -352,15 +352,6 @@ function lateWords(p: ProcessLike, timeoutMs: number, doing: Message): Message {
   return msg("pipe:late.stuck", { who: p.name, doing, ms: timeoutMs });
 }
 
-/** A time budget scaled for slow machines. (slack() reads the environment, which Deno may not.) */
-function scaled(ms: number): number {
-  try {
-    return slack(ms);
-  } catch {
-    return ms;
-  }
-}
-
 // ---- workers (each runs in its own process or worker) -----------------------------------------
 
 /** The seed's sender: `conn.send("Hello from sender")`. */
@@ -824,7 +815,7 @@ export const scenarios: Scenario<PipeCell>[] = [
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "sendSequence", [a, ORDERED], "sender");
-      const receiver = await launch(ctx, "recvSequence", [b, ORDERED, scaled(GAP_MS)], "receiver");
+      const receiver = await launch(ctx, "recvSequence", [b, ORDERED, slack(GAP_MS)], "receiver");
       await settleAll([sender], [receiver], 15_000, msg("pipe:doing.receiveMessages", { n: ORDERED }));
       if (receiver.finished) {
         const wrong = judgeSequence(receiver.result as SeqReport, ORDERED, runtime);
@@ -841,7 +832,7 @@ export const scenarios: Scenario<PipeCell>[] = [
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "sendList", [a, "big"], "sender");
-      const receiver = await launch(ctx, "recvList", [b, "big", scaled(5_000)], "receiver");
+      const receiver = await launch(ctx, "recvList", [b, "big", slack(5_000)], "receiver");
       await settleAll([sender], [receiver], 15_000, msg("pipe:doing.receiveBig"));
       if (receiver.finished) {
         const wrong = judgeBig(receiver.result as ListReport, runtime);
@@ -866,7 +857,7 @@ export const scenarios: Scenario<PipeCell>[] = [
       const { cell, runtime } = ctx;
       const [a, b] = await makePipe(cell);
       const sender = await launch(ctx, "sendList", [a, "unicode"], "sender");
-      const receiver = await launch(ctx, "recvList", [b, "unicode", scaled(GAP_MS)], "receiver");
+      const receiver = await launch(ctx, "recvList", [b, "unicode", slack(GAP_MS)], "receiver");
       await settleAll([sender], [receiver], 12_000, msg("pipe:doing.receiveTexts"));
       const r = receiver.finished ? (receiver.result as UnicodeReport) : undefined;
       const total = unicodeMessages().length;
@@ -892,8 +883,8 @@ export const scenarios: Scenario<PipeCell>[] = [
     async run(ctx: Ctx) {
       const { cell } = ctx;
       const [a, b] = await makePipe(cell);
-      const ping = await launch(ctx, "pinger", [a, ROUND_TRIPS, STREAMED, scaled(GAP_MS)], "pinger");
-      const pong = await launch(ctx, "ponger", [b, ROUND_TRIPS, STREAMED, scaled(GAP_MS)], "ponger");
+      const ping = await launch(ctx, "pinger", [a, ROUND_TRIPS, STREAMED, slack(GAP_MS)], "pinger");
+      const pong = await launch(ctx, "ponger", [b, ROUND_TRIPS, STREAMED, slack(GAP_MS)], "ponger");
       await awaitAll([ping, pong], 15_000, msg("pipe:doing.bothWays"));
     },
   },

@@ -17,8 +17,8 @@ import {
   openCalls,
   type Scenario,
   type ScenarioContext,
-  slack as scaled,
   settle,
+  slack,
   sleep,
 } from "@workshop/harness/scenario";
 import { mark, type ProcessLike, signalParent, traced, waitForParent } from "@workshop/process";
@@ -47,18 +47,6 @@ const IDLE_CPU_SHARE = 0.15;
 const AT_ONCE_MS = 250;
 const LINE_BOUND = 2;
 const LINE_PRODUCERS = 3;
-
-/**
- * A "too late" budget scaled for slow machines. (The harness's slack() reads an environment
- * variable, which Deno refuses without --allow-env: there, the budget is unscaled.)
- */
-function slack(ms: number): number {
-  try {
-    return scaled(ms);
-  } catch {
-    return ms;
-  }
-}
 
 // ---- workers (each runs in its own process) -------------------------------------------------
 

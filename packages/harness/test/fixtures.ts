@@ -33,7 +33,7 @@ export const fixtures = {
   /** Allocates without end. */
   allocates: `${url}\nexport function work() {\n  const kept = [];\n  for (;;) kept.push(new Uint8Array(16 << 20).fill(1));\n}`,
   /** Starts a detached grandchild that would outlive the run (Node and Bun only). */
-  detaches: `${url}\nimport { spawn } from "node:child_process";\nexport function work() {\n  spawn("sleep", ["31.25"], { detached: true, stdio: "ignore" }).unref();\n  return new Promise(() => {});\n}`,
+  detaches: `${url}\nimport { spawn } from "node:child_process";\nexport function work() {\n  spawn("sleep", ["__SLEEP__"], { detached: true, stdio: "ignore" }).unref();\n  return new Promise(() => {});\n}`,
   /** Throws while loading. */
   throwsOnImport: `${url}\nexport function work() { return 1; }\nthrow new Error("broken on purpose");`,
   /** Imports a module that does not exist. */
@@ -46,11 +46,17 @@ export const fixtures = {
 
 export type Fixture = keyof typeof fixtures;
 
+/** The detached grandchild's `sleep` argument, one per runtime: the runtimes' test files run side by
+ *  side, and one file's deliberate grandchild must not count as another's leftover. */
+export function detachedSleep(runtime: string): string {
+  return { node: "31.25", bun: "31.26", deno: "31.27" }[runtime.split("-")[0] as "node"] ?? "31.28";
+}
+
 export function writeFixture(name: Fixture, runtime: string): string {
   const dir = join(SCRATCH, runtime);
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${name}.ts`);
-  writeFileSync(file, fixtures[name]);
+  writeFileSync(file, fixtures[name].replace("__SLEEP__", detachedSleep(runtime)));
   return file;
 }
 

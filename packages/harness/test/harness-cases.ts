@@ -1,13 +1,15 @@
 // The harness's promises, checked on every runtime: whatever a learner's file does, the verdict
 // names what happened — a deadlock, a busy loop, a file that never loads, a crash, an early exit,
 // a runaway allocation, a compile error — in time and with where; and no process outlives its run.
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Runtime } from "@workshop/process";
 import { afterAll, describe, expect, test } from "vitest";
 import { cell } from "../src/cells.ts";
+import { processesMarked, RUN_MARKER } from "../src/processes.ts";
 import { runScenario } from "../src/run-scenario.ts";
-import { clearScratch, type Fixture, writeFixture } from "./fixtures.ts";
+import { clearScratch, detachedSleep, type Fixture, writeFixture } from "./fixtures.ts";
 import { scenarios } from "./scenarios.ts";
 
 const SCENARIOS = join(import.meta.dirname, "scenarios.ts");
@@ -22,14 +24,27 @@ function grade(
   return runScenario({ cell: cell(`01-lock/${runtime}`), target: { file: writeFixture(fixture, runtime) }, scenario: s, scenarioFile: SCENARIOS, memoryCap });
 }
 
-/** Processes of this runtime's runs still alive (their command lines name its scratch fixtures), and escaped grandchildren. */
-export function leftovers(runtime: string): string[] {
-  const ps = execFileSync("ps", ["-eo", "pid,args"], { encoding: "utf8" });
-  return ps.split("\n").filter((l) => (l.includes(`.scratch/${runtime}/`) || l.includes("sleep 31.25")) && !l.includes("ps -eo"));
+/** The environment variable that tells one test file's graded processes from another's: the three
+ *  runtimes' files run side by side, and a command line does not always name the fixture (Deno's
+ *  and Bun's runners name the scenario file, a detached grandchild names only itself). */
+const TEST_TAG = "HARNESS_TEST_FILE";
+
+/** Graded processes of the runs tagged `tag` that are still alive (graded ones carry the run
+ *  marker, so the runtime's own helpers, such as esbuild's service, are not counted), as "pid args". */
+export function leftovers(tag: string): string[] {
+  return processesMarked(TEST_TAG, tag).flatMap((pid) => {
+    try {
+      if (!readFileSync(`/proc/${pid}/environ`, "latin1").includes(`${RUN_MARKER}=`)) return [];
+      return [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0").join(" ").trim()}`];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
 }
 
 /** One file per runtime calls this, so vitest checks two runtimes at a time. */
 export function harnessKeepsItsPromises(runtime: Runtime): void {
+  process.env[TEST_TAG] = runtime; // inherited by every process this file's runs start
   afterAll(() => clearScratch(runtime));
   describe(runtime, () => {
     test("a cell that works passes", async () => {
@@ -141,9 +156,10 @@ export function harnessKeepsItsPromises(runtime: Runtime): void {
       const fixture = runtime === "deno" ? "spins" : "detaches";
       const harness = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "support/grade-in-background.ts"), runtime, fixture], {
         stdio: "ignore",
+        env: { ...process.env, [TEST_TAG]: `${runtime}-killed` },
       });
       const mine = () => leftovers(`${runtime}-killed`);
-      const running = () => mine().some((l) => (fixture === "detaches" ? l.includes("sleep 31.25") : !l.includes("--import")));
+      const running = () => mine().some((l) => (fixture === "detaches" ? l.includes(`sleep ${detachedSleep(runtime)}`) : l.includes("runner")));
       // Deadlines, not counts: on a very busy machine starting the run (and ps itself) takes seconds.
       const until = (ms: number) => Date.now() + ms;
       const started = until(60_000);

@@ -28,11 +28,13 @@ function grade(
  *  runtimes' files run side by side, and a command line does not always name the fixture (Deno's
  *  and Bun's runners name the scenario file, a detached grandchild names only itself). */
 const TEST_TAG = "HARNESS_TEST_FILE";
+/** The tag's value: the runtime (or "node-killed"), and this test process — a second verify in another clone runs the same files. */
+const tagged = (tag: string) => `${tag}@${process.pid}`;
 
 /** Graded processes of the runs tagged `tag` that are still alive (graded ones carry the run
  *  marker, so the runtime's own helpers, such as esbuild's service, are not counted), as "pid args". */
 export function leftovers(tag: string): string[] {
-  return processesMarked(TEST_TAG, tag).flatMap((pid) => {
+  return processesMarked(TEST_TAG, tagged(tag)).flatMap((pid) => {
     try {
       if (!readFileSync(`/proc/${pid}/environ`, "latin1").includes(`${RUN_MARKER}=`)) return [];
       return [`${pid} ${readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0").join(" ").trim()}`];
@@ -44,7 +46,7 @@ export function leftovers(tag: string): string[] {
 
 /** One file per runtime calls this, so vitest checks two runtimes at a time. */
 export function harnessKeepsItsPromises(runtime: Runtime): void {
-  process.env[TEST_TAG] = runtime; // inherited by every process this file's runs start
+  process.env[TEST_TAG] = tagged(runtime); // inherited by every process this file's runs start
   afterAll(() => clearScratch(runtime));
   describe(runtime, () => {
     test("a cell that works passes", async () => {
@@ -156,7 +158,7 @@ export function harnessKeepsItsPromises(runtime: Runtime): void {
       const fixture = runtime === "deno" ? "spins" : "detaches";
       const harness = spawn(process.execPath, ["--import", "tsx", join(import.meta.dirname, "support/grade-in-background.ts"), runtime, fixture], {
         stdio: "ignore",
-        env: { ...process.env, [TEST_TAG]: `${runtime}-killed` },
+        env: { ...process.env, [TEST_TAG]: tagged(`${runtime}-killed`) },
       });
       const mine = () => leftovers(`${runtime}-killed`);
       const running = () => mine().some((l) => (fixture === "detaches" ? l.includes(`sleep ${detachedSleep(runtime)}`) : l.includes("runner")));

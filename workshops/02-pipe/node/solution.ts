@@ -1,11 +1,11 @@
 // 02-pipe on Node — instructor solution.
 // Each end of the pipe is one of a connected pair of Unix domain sockets (wire.ts makes the pair and
 // hands ends to children). A socket is a byte stream with no message boundaries, so every message
-// travels as a frame: a 4-byte length, then the message as v8.serialize bytes. Bytes are read only
+// travels as a frame: a 4-byte length, then the message as serialize() bytes (wire.ts: v8.serialize,
+// with a shortcut for numbers, strings and bytes). Bytes are read only
 // when recv() or poll() asks (unread ones wait in the kernel), and the stream's end is EOF.
-import { deserialize, serialize } from "node:v8";
 import { type Connection, EOFError, TimeoutError } from "@workshop/contracts";
-import { ByteQueue, definePipe, type SocketWire } from "./wire.ts";
+import { ByteQueue, definePipe, deserialize, type SocketWire, serialize } from "./wire.ts";
 
 const HEADER_BYTES = 4; // the frame's length, big-endian uint32: messages up to 4 GiB
 

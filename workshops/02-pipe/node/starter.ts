@@ -5,9 +5,8 @@
 // bytes, not messages: make SocketConnection behave like one end of Python's Pipe() — whole
 // messages in order, waiting without spinning, timeouts, EOF, close.
 // Read workshops/02-pipe/README.md first; `npm start -- hint 02-pipe/node` helps.
-import { deserialize, serialize } from "node:v8";
 import { type Connection, EOFError, TimeoutError } from "@workshop/contracts";
-import { ByteQueue, definePipe, type SocketWire } from "./wire.ts";
+import { ByteQueue, definePipe, deserialize, type SocketWire, serialize } from "./wire.ts";
 
 const HEADER_BYTES = 4; // the frame's length, big-endian uint32: messages up to 4 GiB
 

@@ -101,7 +101,7 @@ export async function launch(cell: Cell, scenarioFile: string, children: number)
 }
 
 /** Tell a launched runner what to run: the graded file (built for Node) and the scenario. */
-export async function go(launched: Launched, cell: Cell, file: string, scenario: string, seed?: number): Promise<void> {
+export async function go(launched: Launched, file: string, scenario: string, seed?: number): Promise<void> {
   const cellUrl = launched.base ? pathToFileURL(await buildCell(launched.base, file)).href : pathToFileURL(file).href;
   const line: Go = { scenario, cell: cellUrl, seed: seed ?? null };
   launched.child.stdin?.end(`${JSON.stringify(line)}\n`);

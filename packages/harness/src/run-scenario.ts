@@ -84,7 +84,7 @@ export async function runScenario(opts: RunOptions): Promise<Verdict> {
   try {
     const buildStarted = performance.now();
     try {
-      await go(launched, cell, file, scenario.name, opts.seed);
+      await go(launched, file, scenario.name, opts.seed);
     } catch (err) {
       // esbuild could not even parse the file: say where, like a compiler would.
       if (launched.run) endRun(launched.run);

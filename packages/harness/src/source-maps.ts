@@ -16,7 +16,7 @@ const BUILT = /(?:file:\/\/)?(\/[^\s():'"]*workshop-build\/[^\s():'"]+\.js):(\d+
 export function mapBuiltPositions(text: string): string;
 export function mapBuiltPositions(text: string | undefined): string | undefined;
 export function mapBuiltPositions(text: string | undefined): string | undefined {
-  if (!text || !text.includes("workshop-build")) return text;
+  if (!text?.includes("workshop-build")) return text;
   return text.replace(BUILT, (whole, file: string, line: string, column: string) => {
     const map = mapOf(file);
     const entry = map?.findEntry(Number(line) - 1, Number(column) - 1) as

@@ -9,7 +9,7 @@ import { gradeCell, scenariosOf } from "../grade.ts";
 import { type CellOutcome, CellReport, runLine, type Style } from "../report.ts";
 import type { RecordedCell } from "../reporters/records.ts";
 import type { Verdict } from "../verdict.ts";
-import { everyScenarioPasses, passes } from "./passes.ts";
+import { everyScenarioPasses } from "./passes.ts";
 import { report } from "./strings.ts";
 import { startTypeCheck } from "./types.ts";
 

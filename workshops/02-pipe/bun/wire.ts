@@ -1,14 +1,15 @@
 // 02-pipe on Bun — the plumbing under your Connection (starter.ts and solution.ts both use it; you
 // don't write it, but read it if you like):
 // - definePipe() makes Pipe(): each direction of the pipe is a byte stream from one process's
-//   stdout to the other's stdin, wired by Bun.spawn like a shell's `a | b` (see Wire below).
+//   stdout to the other's stdin, wired by Bun.spawn like a shell's `a | b` (see socketPair below).
 // - StdioWire: one end's two streams as a Connection needs them — read one chunk when asked,
 //   write and flush, end.
 // - encode() / decode(): one message as one line of JSON (a Uint8Array as a tagged base64 value).
+import { dlopen, FFIType, ptr } from "bun:ffi";
 import { closeSync, openSync } from "node:fs";
 import type { Connection } from "@workshop/contracts";
 import { type ReduceContext, type Reduction, reduce, registerReviver } from "@workshop/process";
-import type { FileSink, Subprocess } from "bun";
+import type { FileSink } from "bun";
 
 const KIND = "bun-stdio-connection";
 
@@ -80,7 +81,7 @@ export function concat(pieces: Uint8Array[]): Uint8Array {
 
 // ---- one end: what it reads from, what it writes to ---------------------------------------------
 
-/** Where an end's bytes go: a child's stdout (a FileSink), or a stream in the parent. */
+/** Where an end's bytes go: a child's stdout, or a socket kept in the process that made the pipe (a FileSink each). */
 interface Sink {
   write(bytes: Uint8Array): void;
   flush(): Promise<unknown>;
@@ -102,19 +103,16 @@ function stdoutSink(): Sink {
   };
 }
 
-function streamSink(stream: WritableStream<Uint8Array>): Sink {
-  const writer = stream.getWriter();
-  let last: Promise<unknown> = Promise.resolve();
+/** A socket kept in this process, written to. Ending the FileSink leaves the fd open: close it, so the reader sees EOF. */
+function fdSink(fd: number): Sink {
+  const sink: FileSink = Bun.file(fd).writer();
   return {
-    write(bytes) {
-      last = writer.write(bytes);
-      last.catch(() => {});
+    write: (bytes) => void sink.write(bytes),
+    flush: async () => sink.flush(),
+    end: async () => {
+      await sink.end();
+      closeSync(fd);
     },
-    flush: async () => {
-      await writer.ready;
-      await last;
-    },
-    end: () => writer.close(),
   };
 }
 
@@ -172,7 +170,7 @@ export class StdioWire {
     this.sink.write(bytes);
   }
 
-  /** Resolves once what was written is taken (by the kernel, or the parent's stream) — and waits while the pipe is full. */
+  /** Resolves once what was written is taken by the kernel — and waits while the pipe is full. */
   async flush(): Promise<void> {
     await this.sink?.flush();
   }
@@ -206,52 +204,59 @@ async function within(p: Promise<void>, ms: number): Promise<boolean> {
   return inTime;
 }
 
-// ---- wiring: one pipeline per direction ---------------------------------------------------------
+// ---- wiring: one socket pair per direction -----------------------------------------------------
+
+/** One direction of the pipe: two connected Unix domain sockets, as this process's file descriptors. */
+interface Direction {
+  read: number; // becomes the reader's stdin
+  write: number; // becomes the writer's stdout
+}
+
+/** What a socket may hold unread: a base64 line of the eof scenario's 200 KB (267 KB) must fit, as it does in Python's socket pair. */
+const SOCKET_BUFFER = 1 << 20;
 
 /**
- * One direction of the pipe, in the process that made it. If the writer is spawned first, its
- * stdout is handed to the reader as stdin: the kernel connects them, like `a | b`. If the reader
- * is spawned first (or either end stays here), a stream in this process carries the bytes instead,
- * and the writer's stdout is poured into it — a spawned child's stdin can't be changed afterwards.
+ * Two connected Unix domain sockets — what Python's Pipe() is made of (socket.socketpair()). Bun
+ * has no socketpair() of its own, so this asks the C library (bun:ffi). Each direction gets its
+ * own pair, and its ends become the children's stdin and stdout at spawn: the bytes go from child
+ * to child directly, whichever is spawned first. Close-on-exec, so no other child inherits them;
+ * a send buffer of SOCKET_BUFFER (the kernel caps it at net.core.wmem_max, and doubles it).
  */
-class Wire {
-  private buffer: TransformStream<Uint8Array, Uint8Array> | undefined;
-  private childOut: ReadableStream<Uint8Array> | undefined;
-
-  /** The bytes of this direction, for whoever reads it (a child's stdin, or an end kept here). */
-  source(): ReadableStream<Uint8Array> {
-    const direct = this.childOut;
-    this.childOut = undefined;
-    return direct ?? this.through().readable;
-  }
-
-  /** Where an end kept in this process writes. */
-  sink(): WritableStream<Uint8Array> {
-    return this.through().writable;
-  }
-
-  writerSpawned(stdout: ReadableStream<Uint8Array>): void {
-    if (this.buffer) void stdout.pipeTo(this.buffer.writable).catch(() => {});
-    else this.childOut = stdout;
-  }
-
-  private through(): TransformStream<Uint8Array, Uint8Array> {
-    this.buffer ??= new TransformStream<Uint8Array, Uint8Array>();
-    return this.buffer;
+function socketPair(): Direction {
+  const linux = process.platform === "linux";
+  const libc = dlopen(linux ? "libc.so.6" : "libc.dylib", {
+    socketpair: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr], returns: FFIType.i32 },
+    setsockopt: { args: [FFIType.i32, FFIType.i32, FFIType.i32, FFIType.ptr, FFIType.u32], returns: FFIType.i32 },
+  });
+  const [AF_UNIX, SOCK_STREAM, SOCK_CLOEXEC] = [1, 1, linux ? 0o2000000 : 0]; // macOS: Bun's spawn closes other fds itself
+  const [SOL_SOCKET, SO_SNDBUF] = linux ? [1, 7] : [0xffff, 0x1001];
+  try {
+    const fds = new Int32Array(2);
+    if (libc.symbols.socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, ptr(fds)) !== 0) throw new Error("socketpair() failed: out of file descriptors?");
+    const size = new Int32Array([SOCKET_BUFFER]);
+    for (const fd of fds) libc.symbols.setsockopt(fd, SOL_SOCKET, SO_SNDBUF, ptr(size), size.byteLength);
+    return { read: fds[0]!, write: fds[1]! };
+  } finally {
+    libc.close();
   }
 }
 
-/** The two directions of one pipe: [0] carries a → b, [1] carries b → a. */
-type Directions = [Wire, Wire];
+/** [0] carries a → b, [1] carries b → a. */
+type Directions = [Direction, Direction];
 
 function reduceEnd(wire: StdioWire, module: string, directions: Directions, side: 0 | 1, ctx: ReduceContext): Reduction {
   if (wire.passed) throw new Error("cannot pass a Connection that was passed to a child already");
   if (wire.used) throw new Error("cannot pass a Connection this process has already used: pass it before using it");
   wire.passed = true; // this copy is spent: the child's stdio is the end now
-  const incoming = directions[1 - side]!;
-  const outgoing = directions[side]!;
-  ctx.onSpawn((child) => outgoing.writerSpawned((child as Subprocess<"pipe", "pipe", "inherit">).stdout));
-  return { kind: KIND, module, data: null, beside: { stdio: { stdin: incoming.source(), stdout: "pipe" } } };
+  const stdin = directions[1 - side]!.read;
+  const stdout = directions[side]!.write;
+  // Once the child has them, this process lets go: the reader sees EOF when the child's stdout
+  // closes (when it closes its end, or dies), and the writer a broken pipe when the child's stdin does.
+  ctx.onSpawn(() => {
+    closeSync(stdin);
+    closeSync(stdout);
+  });
+  return { kind: KIND, module, data: null, beside: { stdio: { stdin, stdout } } };
 }
 
 type Make = (wire: StdioWire) => Connection<unknown>;
@@ -273,11 +278,11 @@ export function definePipe(module: string, make: Make): <T>() => Promise<[Connec
     );
   });
   return <T>() => {
-    const directions: Directions = [new Wire(), new Wire()];
+    const directions: Directions = [socketPair(), socketPair()];
     const end = (side: 0 | 1) => {
       const wire = new StdioWire(
-        () => directions[1 - side]!.source(),
-        () => streamSink(directions[side]!.sink()),
+        () => Bun.file(directions[1 - side]!.read).stream(),
+        () => fdSink(directions[side]!.write),
       );
       const conn = make(wire);
       Object.defineProperty(conn, reduce, { value: (ctx: ReduceContext) => reduceEnd(wire, module, directions, side, ctx) });

@@ -32,7 +32,8 @@ export function encode(msg: unknown): Uint8Array {
 
 /** One whole line (without its newline) back into the message. Give it whole lines only. */
 export function decode(line: Uint8Array): unknown {
-  if (isBytesLine(line)) return base64.fromBase64(latin1.decode(line.subarray(BYTES_HEAD.length, line.length - BYTES_TAIL.length + 1)));
+  if (isBytesLine(line))
+    return base64.fromBase64(Buffer.from(line.buffer, line.byteOffset, line.length).toString("latin1", BYTES_HEAD.length, line.length - BYTES_TAIL.length + 1));
   return JSON.parse(decoder.decode(line), (_key, value: unknown) => {
     if (typeof value === "object" && value !== null && typeof (value as Record<string, unknown>)[BYTES_TAG] === "string" && Object.keys(value).length === 1) {
       const bytes = Buffer.from((value as Record<string, string>)[BYTES_TAG]!, "base64");
@@ -47,15 +48,14 @@ export function decode(line: Uint8Array): unknown {
 const BYTES_HEAD = encoder.encode(`{"${BYTES_TAG}":"`);
 const BYTES_TAIL = encoder.encode('"}\n');
 const QUOTE = 0x22;
-const latin1 = new TextDecoder("latin1");
 /** Base64 straight from and to bytes (Bun has the ES2026 Uint8Array methods). */
 const base64 = Uint8Array as unknown as { fromBase64(text: string): Uint8Array };
 
 function encodeBytes(bytes: Uint8Array): Uint8Array {
   const text = (bytes as Uint8Array & { toBase64(): string }).toBase64();
-  const line = new Uint8Array(BYTES_HEAD.length + text.length + BYTES_TAIL.length);
+  const line = Buffer.allocUnsafe(BYTES_HEAD.length + text.length + BYTES_TAIL.length); // every byte is written below
   line.set(BYTES_HEAD);
-  encoder.encodeInto(text, line.subarray(BYTES_HEAD.length));
+  line.write(text, BYTES_HEAD.length, "latin1");
   line.set(BYTES_TAIL, BYTES_HEAD.length + text.length);
   return line;
 }
@@ -70,7 +70,7 @@ function isBytesLine(line: Uint8Array): boolean {
 
 /** The pieces, glued into one array of bytes. */
 export function concat(pieces: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(pieces.reduce((n, p) => n + p.length, 0));
+  const out = Buffer.allocUnsafe(pieces.reduce((n, p) => n + p.length, 0)); // every byte is written below
   let at = 0;
   for (const p of pieces) {
     out.set(p, at);

@@ -1,7 +1,7 @@
 // The bare channel under Bun's pipe: the very same wiring — one Pipe() of the solution, each
-// direction a child's stdout feeding the other's stdin like `a | b` (one of them through the
-// parent, as wire.ts does it) — but the children read their stdin and write their stdout raw: no
-// lines, no JSON, no timers. What the solution's figures are measured against (bench/pipe.ts).
+// direction a child's stdout feeding the other's stdin like `a | b` (a Unix socket pair each, from
+// child to child, as wire.ts wires it) — but the children read their stdin and write their stdout
+// raw: no lines, no JSON, no timers. What the solution's figures are measured against (bench/pipe.ts).
 import type { Figures, Plan } from "./figures.ts";
 
 /** What Bun gives a child for its own stdio (typed here: bench/ is typechecked without bun-types). */

@@ -5,11 +5,11 @@
 // measures the same with multiprocessing.Pipe. Timing starts when both ends are up (a start
 // barrier), so process start-up is not counted.
 import type { Connection, PipeCell } from "@workshop/contracts";
-import { fail, joinAll, type Scenario } from "@workshop/harness/scenario";
+import { cpuMs, fail, joinAll, type Scenario } from "@workshop/harness/scenario";
 import { type Runtime, signalParent, waitForParent } from "@workshop/process";
 import * as bunChannel from "./channels/bun.ts";
 import * as denoChannel from "./channels/deno.ts";
-import type { BareEnd, Figures, Plan } from "./channels/figures.ts";
+import type { BareEnd, EndCpu, Figures, Plan } from "./channels/figures.ts";
 import * as nodeChannel from "./channels/node.ts";
 
 const PLAN: Plan = { warmup: 200, rounds: 5_000, blocks: 64, blockBytes: 1 << 20 };
@@ -26,34 +26,44 @@ export async function driver(conn: Conn): Promise<Figures> {
     await conn.recv();
   }
   let t0 = performance.now();
+  let cpu0 = cpuMs();
   for (let i = 0; i < rounds; i++) {
     await conn.send(i);
     if ((await conn.recv()) !== i) throw new Error(`round trip ${i} came back wrong`);
   }
   const roundTripsPerSec = rounds / ((performance.now() - t0) / 1000);
+  const roundTripsCpu = cpuMs() - cpu0;
   await conn.send("blocks");
   const block = new Uint8Array(blockBytes).fill(7);
   t0 = performance.now();
+  cpu0 = cpuMs();
   for (let i = 0; i < blocks; i++) await conn.send(block);
   if ((await conn.recv()) !== blocks) throw new Error("the sink did not acknowledge every block");
   const mibPerSec = (blocks * blockBytes) / (1 << 20) / ((performance.now() - t0) / 1000);
+  const cpu = { roundTrips: roundTripsCpu, blocks: cpuMs() - cpu0 };
   await conn.close();
-  return { roundTripsPerSec, mibPerSec };
+  return { roundTripsPerSec, mibPerSec, cpu };
 }
 
 /** The other end: echo until "blocks", then take BLOCKS messages and say how many arrived. */
-export async function echoThenSink(conn: Conn): Promise<void> {
-  const { blocks, blockBytes } = PLAN;
+export async function echoThenSink(conn: Conn): Promise<EndCpu> {
+  const { warmup, blocks, blockBytes } = PLAN;
   signalParent("ready");
-  for (;;) {
+  let cpu0 = 0;
+  for (let echoed = 0; ; echoed++) {
+    if (echoed === warmup) cpu0 = cpuMs(); // the driver's timed round trips begin
     const msg = await conn.recv();
     if (msg === "blocks") break;
     await conn.send(msg);
   }
+  const roundTrips = cpuMs() - cpu0;
+  cpu0 = cpuMs();
   let bytes = 0;
   for (let i = 0; i < blocks; i++) bytes += ((await conn.recv()) as Uint8Array).length;
   if (bytes !== blocks * blockBytes) throw new Error(`received ${bytes} bytes of ${blocks * blockBytes}`);
+  const cpu = { roundTrips, blocks: cpuMs() - cpu0 };
   await conn.send(blocks);
+  return cpu;
 }
 
 const channels = { node: nodeChannel, deno: denoChannel, bun: bunChannel };
@@ -65,9 +75,9 @@ export async function bareDriver(end: BareEnd, runtime: Runtime): Promise<Figure
   return channels[runtime].drive(end, PLAN);
 }
 
-export async function bareEchoThenSink(end: BareEnd, runtime: Runtime): Promise<void> {
+export async function bareEchoThenSink(end: BareEnd, runtime: Runtime): Promise<EndCpu> {
   signalParent("ready");
-  await channels[runtime].echoThenSink(end, PLAN);
+  return channels[runtime].echoThenSink(end, PLAN);
 }
 
 export const scenarios: Scenario<PipeCell>[] = [
@@ -92,10 +102,15 @@ export const scenarios: Scenario<PipeCell>[] = [
         await procs[0]!.notify("go");
         await joinAll(procs, 45_000, `finish the ${which} benchmark`);
         const got = procs[0]!.result as Figures | undefined;
-        if (!got) fail(`the ${which} driver returned no figures`);
+        const echo = procs[1]!.result as EndCpu | undefined;
+        if (!got || !echo) fail(`the ${which} driver or echo returned no figures`);
         const suffix = which === "bare" ? " (bare)" : "";
         figures[`round trips/s${suffix}`] = Math.round(got.roundTripsPerSec);
         figures[`MiB/s, 1 MiB messages${suffix}`] = Math.round(got.mibPerSec * 10) / 10;
+        // Per second of CPU, both ends together (Deno: one process, so the driver's figure is both).
+        const cpu = (phase: keyof EndCpu) => (runtime === "deno" ? got.cpu[phase] : got.cpu[phase] + echo[phase]) / 1000;
+        figures[`round trips per CPU s${suffix}`] = Math.round(PLAN.rounds / cpu("roundTrips"));
+        figures[`MiB per CPU s, 1 MiB${suffix}`] = Math.round((PLAN.blocks * PLAN.blockBytes) / (1 << 20) / cpu("blocks"));
       }
       return figures;
     },

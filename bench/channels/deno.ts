@@ -1,8 +1,9 @@
 // The bare channel under Deno's pipe: the same MessageChannel, a port transferred to each worker,
 // used with raw onmessage callbacks — no frame wrapper, no inbox, no promise per message. What the
 // solution's figures are measured against (bench/pipe.ts).
+import { cpuMs } from "@workshop/harness/scenario";
 import { type Reduction, reduce, registerReviver } from "@workshop/process";
-import type { BareEnd, Figures, Plan } from "./figures.ts";
+import type { BareEnd, EndCpu, Figures, Plan } from "./figures.ts";
 
 const KIND = "bench-bare-port";
 
@@ -23,18 +24,20 @@ export function drive(end: BareEnd, { warmup, rounds, blocks, blockBytes }: Plan
   return new Promise((resolve) => {
     let round = 0;
     let t0 = performance.now();
+    let cpu0 = cpuMs();
     let roundTripsPerSec = 0;
     port.onmessage = () => {
-      if (++round === warmup) t0 = performance.now();
+      if (++round === warmup) [t0, cpu0] = [performance.now(), cpuMs()];
       if (round < warmup + rounds) return port.postMessage(round);
       roundTripsPerSec = rounds / ((performance.now() - t0) / 1000);
+      const roundTripsCpu = cpuMs() - cpu0;
       port.onmessage = () => {
         const mibPerSec = (blocks * blockBytes) / (1 << 20) / ((performance.now() - t0) / 1000);
         port.close();
-        resolve({ roundTripsPerSec, mibPerSec });
+        resolve({ roundTripsPerSec, mibPerSec, cpu: { roundTrips: roundTripsCpu, blocks: cpuMs() - cpu0 } });
       };
       const block = new Uint8Array(blockBytes).fill(7);
-      t0 = performance.now();
+      [t0, cpu0] = [performance.now(), cpuMs()];
       for (let i = 0; i < blocks; i++) port.postMessage(block); // copied (structured clone), as the solution's are
     };
     port.postMessage(0);
@@ -42,7 +45,7 @@ export function drive(end: BareEnd, { warmup, rounds, blocks, blockBytes }: Plan
 }
 
 /** Echo every message until the round trips are done, then count the blocks and ack. */
-export function echoThenSink(end: BareEnd, { warmup, rounds, blocks, blockBytes }: Plan): Promise<void> {
+export function echoThenSink(end: BareEnd, { warmup, rounds, blocks, blockBytes }: Plan): Promise<EndCpu> {
   const port = end as unknown as MessagePort;
   return new Promise((resolve) => {
     let echoed = 0;
@@ -52,7 +55,7 @@ export function echoThenSink(end: BareEnd, { warmup, rounds, blocks, blockBytes 
       bytes += (event.data as Uint8Array).length;
       if (bytes === blocks * blockBytes) {
         port.postMessage("ack");
-        resolve();
+        resolve({ roundTrips: 0, blocks: 0 }); // one process: the driver's CPU figures are both ends'
       }
     };
   });

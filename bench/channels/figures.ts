@@ -7,6 +7,17 @@ export type BareEnd = Reducible;
 export interface Figures {
   roundTripsPerSec: number;
   mibPerSec: number;
+  cpu: EndCpu;
+}
+
+/**
+ * The CPU time (ms) one end spent in the timed round trips and in the blocks — the work per message,
+ * which a loaded machine slows down far less than it does a wall-clock rate. On Deno both ends are
+ * workers of one process: each figure is the whole process's.
+ */
+export interface EndCpu {
+  roundTrips: number;
+  blocks: number;
 }
 
 /** The shape of a bench run: warm-up round trips, timed round trips, then blocks one way. */

@@ -9,6 +9,7 @@ import { hasCode, type Queue, type QueueCell } from "@workshop/contracts";
 import {
   cpuMs,
   expectFinished,
+  expectProgress,
   expectShape,
   fail,
   joinAll,
@@ -35,6 +36,12 @@ const HEAVY_BYTES = 64 * 1024;
 const RSS_GROWTH_LIMIT = 24 * 1024 * 1024;
 const STALL_MS = 500;
 const CLOSE_GRACE_MS = 2_000;
+/**
+ * A lone consumer that should be ending after close() (its items drained, get() woken with
+ * EOFError) but with the whole run idle this long is blocked: said at once, not at CLOSE_GRACE_MS
+ * (which still decides on a busy machine, where something is always running or queued).
+ */
+const CLOSE_QUIET_MS = 500;
 /** How long a get() or put() is left blocked while its CPU time is measured (long enough for a loop to show). */
 const BLOCK_MS = 700;
 /**
@@ -310,6 +317,7 @@ export const scenarios: Scenario<QueueCell>[] = [
       await expectSignal(p2, "ready", slack(30_000), msg("queue:doing.start"));
       const p1 = await start("seedProducer", [q], "producer");
       await joinProducers([p1], 5_000, msg("queue:seed.putAndClose", { items: SEED_ITEMS }));
+      expectProgress(slack(CLOSE_QUIET_MS), msg("queue:seed.stillBlocked", { seconds: slack(CLOSE_QUIET_MS) / 1000 }));
       if ((await p2.join({ timeoutMs: CLOSE_GRACE_MS })) === null) fail("queue:seed.stillBlocked", { seconds: CLOSE_GRACE_MS / 1000 });
       expectFinished([p2]);
       expectSequence(p2.result as unknown[], SEED_ITEMS, msg("queue:who.consumer"));
@@ -724,10 +732,15 @@ function expectIdle(samples: { who: Who; cpuMs: number; ms: number }[], during: 
 /** Join consumers after close(): each must end within the grace period, or it is still blocked. */
 async function joinConsumers(consumers: Proc[], context: Message | "" = ""): Promise<void> {
   const closedAt = Date.now();
+  const [lone] = consumers;
+  const quiet = slack(CLOSE_QUIET_MS);
+  const done =
+    consumers.length === 1 && lone ? expectProgress(quiet, msg("queue:check.stillBlocked", { who: lone.name, seconds: quiet / 1000, context })) : () => {};
   for (const c of consumers) {
     const left = Math.max(0, closedAt + CLOSE_GRACE_MS - Date.now());
     if ((await c.join({ timeoutMs: left })) === null) fail("queue:check.stillBlocked", { who: c.name, seconds: CLOSE_GRACE_MS / 1000, context });
   }
+  done();
   expectFinished(consumers);
 }
 

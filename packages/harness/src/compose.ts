@@ -3,7 +3,7 @@
 // that did not hold, a deadlock, a busy loop, a file that never loaded, a crash, an early exit, an
 // allocation that never stopped. A killed run has no result: its journal still tells the story.
 import { readFileSync } from "node:fs";
-import { isKey, type Lang, language, type Message, msg, render, t } from "@workshop/i18n";
+import { decodeMessage, isKey, type Lang, language, type Message, msg, render, t } from "@workshop/i18n";
 import type { JournalLine } from "@workshop/process/journal";
 import { repoPath } from "./cells.ts";
 import { whereInWorkshop } from "./scenario.ts";
@@ -16,7 +16,8 @@ const LAST_PER_WORKER = 5;
 /** Why the harness stopped a run before it ended by itself. */
 export type Stop =
   | { why: "deadline" }
-  | { why: "stalled"; quietMs: number }
+  /** `because`: the scenario expected progress (expectProgress) and said what its absence means (an encoded message). */
+  | { why: "stalled"; quietMs: number; because?: string }
   | { why: "busy"; pid: number; share: number; workers: string[]; quietMs: number }
   /** The deadline came while a thread wanted a core but hardly got one: a machine too busy to tell. */
   | { why: "starved"; pid: number; share: number; workers: string[] }
@@ -114,6 +115,9 @@ export function composeVerdict(facts: RunFacts): Verdict {
     // Waiting forever for a process that crashed or exited: that is the bug, not the wait.
     const ended = firstFault(faults);
     if (ended) return faultVerdict(ended, workers, verdict, f.file, msg("harness:fault.othersWaited", { why, processes: processLines(workers) }));
+    // The scenario said what a run gone idle here means: its words, then who was doing what.
+    const because = stop.why === "stalled" ? decodeMessage(stop.because) : undefined;
+    if (because) return verdict("fail", msg("harness:stop.expected", { because, processes: processLines(workers) }));
     return verdict("deadlock", msg("harness:deadlock.suspected", { why, processes: processLines(workers) }));
   }
   if (!f.result) {

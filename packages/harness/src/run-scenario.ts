@@ -153,6 +153,11 @@ function watchRun(launched: Launched, limits: { deadlineMs: number; quietMs: num
       if (loading && loadBurnt && now - watch.loadingSince! > LOAD_MS && watch.stillness(1_000).kind === "spinning") {
         return stopWith({ why: "loading", busy: true, ms: now - watch.loadingSince! });
       }
+      // The scenario expects progress (expectProgress) and the whole run has gone idle: say so now.
+      const expected = watch.expectation;
+      if (expected && !loading && now - watch.lastProgress > expected.quietMs && watch.idle(expected.quietMs)) {
+        return stopWith({ why: "stalled", quietMs: expected.quietMs, because: expected.because });
+      }
       if (now - watch.lastProgress <= limits.quietMs) {
         starved = undefined;
         return;

@@ -5,7 +5,7 @@ import { readFileSync } from "node:fs";
 import process from "node:process";
 import { decodeMessage, encodeMessage, isKey, type Message, msg } from "@workshop/i18n/message";
 import { mark, Process, type ProcessLike, type Runtime } from "@workshop/process";
-import { type JournalLine, journalPath } from "@workshop/process/journal";
+import { type JournalLine, journalPath, now, write } from "@workshop/process/journal";
 
 export interface ScenarioContext<Cell> {
   /** The learner's (or the instructor's) module: the factories the chapter asks for. */
@@ -73,6 +73,19 @@ export function fail(message: string | Message, params?: Record<string, unknown>
   const text = typeof what === "string" ? what.split("\n")[0]!.slice(0, 200) : encodeMessage(what);
   mark("broke", text.length <= 1_000 ? text : (what as Message).key);
   throw new Failure(what);
+}
+
+/**
+ * From now on something must keep happening: should the whole run go idle — no journal line, and
+ * no thread of any process running or waiting for a core — for `quietMs`, the harness stops it
+ * there and then, with `because` as the verdict (a fail) and what each process was doing. For a
+ * wait whose only right outcome comes promptly and by an event (consumers ending once the queue is
+ * closed), so the learner is not kept waiting for the scenario's own, longer timeout — which
+ * still decides whenever the machine is busy. Returns the function that ends the expectation.
+ */
+export function expectProgress(quietMs: number, because: Message): () => void {
+  write({ k: "expect", t: now(), w: "main", quietMs, because: encodeMessage(because) });
+  return () => write({ k: "expect", t: now(), w: "main", quietMs: 0 });
 }
 
 /** A process's code threw (or rejected) where nobody expected it: the verdict is "crash". */

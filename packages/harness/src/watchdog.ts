@@ -18,6 +18,12 @@ const WANTING = 0.5;
  * is too busy to tell yet.
  */
 const SPINNING_MS_PER_S = 60;
+/**
+ * Idle, for an expectation of progress (expectProgress): no thread ran or waited for a core more
+ * than this share of the window. A run with anything still to do — a message being handled, a
+ * woken waiter queued behind a busy machine — shows more than that somewhere.
+ */
+const IDLE_SHARE = 0.05;
 
 export interface Hot {
   pid: number;
@@ -36,6 +42,10 @@ export class RunWatch {
   /** performance.now() when the runner began loading the graded file; undefined before that. */
   loadingSince: number | undefined;
   loaded = false;
+  /** The scenario expects progress (expectProgress): how quiet the run may go, and the verdict if it does. */
+  expectation: { quietMs: number; because: string | undefined } | undefined;
+  /** Children started whose pid is not journaled yet: booting, so unseen by the CPU samples. */
+  private readonly booting = new Set<string>();
   /** pid → the workers that journaled it. */
   readonly pids = new Map<number, string[]>();
   readonly peakRss = new Map<number, number>();
@@ -105,6 +115,33 @@ export class RunWatch {
   }
 
   /**
+   * Was every thread of the run idle over the last `windowMs` — none ran or waited for a core more
+   * than IDLE_SHARE of it? False when the samples do not cover the window yet, or anything is busy.
+   */
+  idle(windowMs: number): boolean {
+    if (this.booting.size) return false;
+    const last = this.samples.at(-1);
+    const first = this.samples.find((s) => last && last.t - s.t <= windowMs);
+    if (!last || !first || last === first || last.t - first.t < windowMs / 2) return false;
+    const span = last.t - first.t;
+    for (const [pid, cpu] of last.cpu) {
+      const threadsNow = last.threads.get(pid);
+      const threadsBefore = first.threads.get(pid);
+      if (!threadsNow?.size) {
+        const before = first.cpu.get(pid);
+        if (before === undefined || (cpu - before) / span > IDLE_SHARE) return false;
+        continue;
+      }
+      for (const [tid, now] of threadsNow) {
+        const was = threadsBefore?.get(tid);
+        if (!was) return false; // a thread that appeared in the window: something is happening
+        if ((now.ran - was.ran + now.queued - was.queued) / span > IDLE_SHARE) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * CPU time the run's processes used since `t` (performance.now(); at most the history kept), ms.
    * Loading a file costs a fixed amount of it (Deno compiling an npm client: ~0.3 s); a loop at
    * the top level burns it without end, however slowly a busy machine lets it run.
@@ -149,14 +186,20 @@ export class RunWatch {
 
   private notice(text: string): void {
     // Only two kinds of line matter here; skip the parse for the rest (logs can be long).
-    if (!text.startsWith('{"k":"pid"') && !text.includes(`"op":"${LOADING_OP}"`)) return;
+    if (!/^\{"k":"(pid|proc|expect)"/.test(text) && !text.includes(`"op":"${LOADING_OP}"`)) return;
     let line: JournalLine;
     try {
       line = JSON.parse(text) as JournalLine;
     } catch {
       return;
     }
-    if (line.k === "pid") this.pids.set(line.pid, [...(this.pids.get(line.pid) ?? []), line.w]);
+    if (line.k === "pid") {
+      this.pids.set(line.pid, [...(this.pids.get(line.pid) ?? []), line.w]);
+      this.booting.delete(line.w);
+    } else if (line.k === "proc") {
+      if (line.what === "start") this.booting.add(line.child);
+      else this.booting.delete(line.child);
+    } else if (line.k === "expect") this.expectation = line.quietMs > 0 ? { quietMs: line.quietMs, because: line.because } : undefined;
     else if (line.k === "ev" && line.op === LOADING_OP && line.w === "main") {
       if (line.ph === "begin") this.loadingSince = performance.now();
       else this.loaded = true;

@@ -17,7 +17,7 @@ const SCENARIOS = join(import.meta.dirname, "scenarios.ts");
 function grade(
   runtime: Runtime,
   fixture: Fixture,
-  scenario: "in-main" | "in-worker" | "in-worker-patiently" | "worker-fails" = "in-worker",
+  scenario: "in-main" | "in-worker" | "in-worker-patiently" | "worker-fails" | "expects-progress" = "in-worker",
   memoryCap?: number,
 ) {
   const s = scenarios.find((x) => x.name === scenario)!;
@@ -61,6 +61,18 @@ export function harnessKeepsItsPromises(runtime: Runtime): void {
       expect(v.message).toMatch(/deadlock suspected: nothing happened for 1\.5 s/);
       expect(v.message).toMatch(/waiting in work/);
       expect(leftovers(runtime)).toEqual([]);
+    });
+
+    test("a run that goes idle where the scenario expects progress is stopped at once, in the scenario's words", async () => {
+      const v = await grade(runtime, "hangs", "expects-progress");
+      expect(v.status).toBe("fail");
+      expect(v.message).toMatch(/^the worker went idle where it had to get on with its work/);
+      expect(v.message, v.message).toMatch(/waiting in work/);
+      // Work that keeps a core busy is not idle: it is left to the usual busy-loop check.
+      const spins = await grade(runtime, "spins", "expects-progress");
+      expect(spins.status, spins.message).toBe("busy");
+      const fine = await grade(runtime, "fine", "expects-progress");
+      expect(fine.status, fine.message).toBe("pass");
     });
 
     test("a call that spins on a core is busy, not a deadlock", async () => {

@@ -2,7 +2,7 @@
 // `work()`, and each scenario calls it in the top process or in a child, journaled like a
 // chapter's primitive call. What the harness makes of each fixture is what the tests check.
 import { signalParent, traced } from "@workshop/process";
-import { fail, joinAll, type Scenario } from "../src/scenario.ts";
+import { expectProgress, fail, joinAll, msg, type Scenario } from "../src/scenario.ts";
 
 interface FixtureCell {
   work(): unknown;
@@ -43,6 +43,17 @@ export const scenarios: Scenario<FixtureCell>[] = [
     async run({ cell, start }) {
       const w = await start("worker", [cell.url], "worker");
       await joinAll([w], 15_000, "finish its work");
+    },
+  },
+  {
+    // The top process expects the child to get on with it: idle for 0.4 s is enough to tell.
+    name: "expects-progress",
+    title: "work() in a child process, which must keep making progress",
+    ...quick,
+    async run({ cell, start }) {
+      const w = await start("worker", [cell.url], "worker");
+      expectProgress(400, msg("harness:plain", { text: "the worker went idle where it had to get on with its work" }));
+      await joinAll([w], 6_000, "finish its work");
     },
   },
   {

@@ -16,7 +16,13 @@ export type JournalLine =
    * rejection ("crash"), an error thrown out of its target ("threw"), or process.exit / Deno.exit
    * called by the code under test ("exit"), with the stack of the call.
    */
-  | { k: "fault"; t: number; w: string; what: "crash" | "threw" | "exit"; message: string; stack?: string; code?: number };
+  | { k: "fault"; t: number; w: string; what: "crash" | "threw" | "exit"; message: string; stack?: string; code?: number }
+  /**
+   * The scenario expects progress from here on (scenario.ts, expectProgress): should the whole run
+   * go idle for `quietMs`, the harness stops it with `because` (an encoded message) as the verdict.
+   * `quietMs: 0` ends the expectation.
+   */
+  | { k: "expect"; t: number; w: string; quietMs: number; because?: string };
 
 const LOG_CAP_BYTES = 1 << 20; // per process; the rest is counted, not kept
 

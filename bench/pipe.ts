@@ -12,7 +12,10 @@ import * as denoChannel from "./channels/deno.ts";
 import type { BareEnd, EndCpu, Figures, Plan } from "./channels/figures.ts";
 import * as nodeChannel from "./channels/node.ts";
 
-const PLAN: Plan = { warmup: 200, rounds: 5_000, blocks: 64, blockBytes: 1 << 20 };
+// 5,000 warm-up round trips: the JITs (V8, JavaScriptCore) compile a pipe's hot path only after a
+// few thousand messages; timed after 200, a Node pipe ran at 9k round trips/s that runs at 21k once
+// compiled (pinned). Python's figure does not move with a longer warm-up (bench/python/pipe.py: 200).
+const PLAN: Plan = { warmup: 5_000, rounds: 5_000, blocks: 64, blockBytes: 1 << 20 };
 
 type Conn = Connection<unknown>;
 

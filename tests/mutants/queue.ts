@@ -62,6 +62,13 @@ const lineBugs: Bug[] = [
     expect: ["fail", "still blocked", "after close()"],
   },
   {
+    // notify where notify_all was needed: only the first getter in line hears of the close.
+    name: "close wakes only the first waiting getter",
+    find: "    for (const g of this.getters.splice(0)) {",
+    replace: "    for (const g of this.getters.splice(0, 1)) {",
+    expect: ["fail", "still blocked", "after close()"],
+  },
+  {
     name: "close does not wake waiting putters",
     find: '    for (const p of this.putters.splice(0)) {\n      clearTimeout(p.timer);\n      p.done(new EOFError("the queue was closed while put() waited"));\n    }\n',
     replace: "",

@@ -36,6 +36,7 @@ const HEAVY_BYTES = 64 * 1024;
 const RSS_GROWTH_LIMIT = 24 * 1024 * 1024;
 const STALL_MS = 500;
 const CLOSE_GRACE_MS = 2_000;
+const CLOSE_WAITERS = 4;
 /**
  * A lone consumer that should be ending after close() (its items drained, get() woken with
  * EOFError) but with the whole run idle this long is blocked: said at once, not at CLOSE_GRACE_MS
@@ -364,7 +365,9 @@ export const scenarios: Scenario<QueueCell>[] = [
     async run({ cell, start }: Ctx) {
       const q = await makeQueue<number>(cell);
       const waiters: Proc[] = [];
-      for (let i = 0; i < 3; i++) waiters.push(await start("closeWaiter", [q], `consumer-${i + 1}`));
+      // Four waiters and two items: two are still waiting when close() comes, so a close() that
+      // wakes only one of them (notify, where notify_all was needed) leaves the other blocked.
+      for (let i = 0; i < CLOSE_WAITERS; i++) waiters.push(await start("closeWaiter", [q], `consumer-${i + 1}`));
       for (const w of waiters) await expectSignal(w, "ready", slack(30_000), msg("queue:doing.start"));
       await sleep(200); // every consumer is now blocked in get() on an empty queue
       await q.put(1);

@@ -43,6 +43,9 @@ const WAITER_CPU_SHARE = 0.25;
 const SERVER_CPU_SHARE = 0.1;
 /** A thread that wanted a core (running or queued) this much of the time was spinning (a poller: under 20 %). */
 const DEMAND_SHARE = 0.6;
+/** …and that ran at least this much of that time, and this long: a spinner runs, however starved. */
+const DEMAND_MIN_CPU_SHARE = 0.02;
+const DEMAND_MIN_CPU_MS = 5;
 /** Where only CPU time is known (Deno): a share above half what a spinner gets now, and above this, is a spin. */
 const MIN_SPIN_SHARE = 0.08;
 /** A timer in the waiting process, every this many ms: a wait that blocks the thread stops it. */
@@ -879,7 +882,10 @@ function coreShare(): number {
  */
 function expectIdle(u: Usage, limit: number, spin: number | undefined, who: string | Message, during: Message): void {
   const cpuShare = u.cpu / Math.max(1, u.ms);
-  const wanted = u.demand === undefined ? undefined : u.demand / Math.max(1, u.ms);
+  // Wanting a core counts only with some CPU to show for it: a spinner gets its fair share of the
+  // cores even when starved (at load 15 on 2 cores, ~13 %), while a thread woken once and left in
+  // line on a very busy machine wanted 659 ms of a 0.7 s wait and ran for 1 ms.
+  const wanted = u.demand === undefined || u.cpu < Math.max(DEMAND_MIN_CPU_MS, DEMAND_MIN_CPU_SHARE * u.demand) ? undefined : u.demand / Math.max(1, u.ms);
   const busy = cpuShare > limit || (wanted !== undefined && wanted > DEMAND_SHARE) || (spin !== undefined && cpuShare > Math.max(MIN_SPIN_SHARE, spin / 2));
   if (!busy) return;
   const measured =

@@ -616,8 +616,7 @@ function checkIdle(waits: PollReport["waits"]): void {
   }
 }
 
-/** How many send() calls of `proc` had returned (from the run's journal): those messages must be delivered. */
-/** Sends `proc` completed (by `before`, journal time, if given). */
+/** How many send() calls of `proc` had returned (from the run's journal; by `before`, journal time, if given): those messages must be delivered. */
 function completedSends(ctx: Ctx, proc: ProcessLike, before = Number.POSITIVE_INFINITY): number {
   return ctx
     .journal()

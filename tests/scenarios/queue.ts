@@ -735,10 +735,10 @@ function expectIdle(samples: { who: Who; cpuMs: number; ms: number }[], during: 
 /** Join consumers after close(): each must end within the grace period, or it is still blocked. */
 async function joinConsumers(consumers: Proc[], context: Message | "" = ""): Promise<void> {
   const closedAt = Date.now();
-  const [lone] = consumers;
+  // A lone consumer is named at once if the run goes idle (with several, which one is blocked is not known ahead).
   const quiet = slack(CLOSE_QUIET_MS);
   const done =
-    consumers.length === 1 && lone ? expectProgress(quiet, msg("queue:check.stillBlocked", { who: lone.name, seconds: quiet / 1000, context })) : () => {};
+    consumers.length === 1 ? expectProgress(quiet, msg("queue:check.stillBlocked", { who: consumers[0]!.name, seconds: quiet / 1000, context })) : () => {};
   for (const c of consumers) {
     const left = Math.max(0, closedAt + CLOSE_GRACE_MS - Date.now());
     if ((await c.join({ timeoutMs: left })) === null) fail("queue:check.stillBlocked", { who: c.name, seconds: CLOSE_GRACE_MS / 1000, context });

@@ -82,10 +82,9 @@ export class RunWatch {
    * a process's CPU share alone decides between spinning and waiting.
    */
   stillness(windowMs: number): Stillness {
-    const last = this.samples.at(-1);
-    const first = this.samples.find((s) => last && last.t - s.t <= windowMs);
-    if (!last || !first || last === first) return { kind: "waiting" };
-    const span = last.t - first.t;
+    const w = this.window(windowMs);
+    if (!w) return { kind: "waiting" };
+    const { first, last, span } = w;
     let spinning: Hot | undefined;
     let starved: Hot | undefined;
     for (const [pid, cpu] of last.cpu) {
@@ -119,11 +118,9 @@ export class RunWatch {
    * than IDLE_SHARE of it? False when the samples do not cover the window yet, or anything is busy.
    */
   idle(windowMs: number): boolean {
-    if (this.booting.size) return false;
-    const last = this.samples.at(-1);
-    const first = this.samples.find((s) => last && last.t - s.t <= windowMs);
-    if (!last || !first || last === first || last.t - first.t < windowMs / 2) return false;
-    const span = last.t - first.t;
+    const w = this.window(windowMs);
+    if (this.booting.size || !w || w.span < windowMs / 2) return false;
+    const { first, last, span } = w;
     for (const [pid, cpu] of last.cpu) {
       const threadsNow = last.threads.get(pid);
       const threadsBefore = first.threads.get(pid);
@@ -139,6 +136,13 @@ export class RunWatch {
       }
     }
     return true;
+  }
+
+  /** The oldest and newest samples within the last `windowMs`, and the time between them; undefined if fewer than two. */
+  private window(windowMs: number) {
+    const last = this.samples.at(-1);
+    const first = this.samples.find((s) => last && last.t - s.t <= windowMs);
+    return last && first && last !== first ? { first, last, span: last.t - first.t } : undefined;
   }
 
   /**
@@ -185,7 +189,7 @@ export class RunWatch {
   }
 
   private notice(text: string): void {
-    // Only two kinds of line matter here; skip the parse for the rest (logs can be long).
+    // Only pids, process starts and exits, expectations and the loading marks matter here; skip the parse for the rest (logs can be long).
     if (!/^\{"k":"(pid|proc|expect)"/.test(text) && !text.includes(`"op":"${LOADING_OP}"`)) return;
     let line: JournalLine;
     try {

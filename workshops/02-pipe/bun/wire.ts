@@ -88,32 +88,28 @@ interface Sink {
   end(): Promise<unknown>;
 }
 
-/** This child's stdout. Ending the FileSink leaves fd 1 open (the reader would see EOF only when we exit): close it. */
-function stdoutSink(): Sink {
-  const sink: FileSink = Bun.stdout.writer();
-  return {
-    write: (bytes) => void sink.write(bytes),
-    flush: async () => sink.flush(),
-    end: async () => {
-      await sink.end();
-      closeSync(1);
-      const fd = openSync("/dev/null", "w"); // fd 1 again, so nothing else is ever opened there
-      if (fd !== 1) closeSync(fd);
-    },
-  };
-}
-
-/** A socket kept in this process, written to. Ending the FileSink leaves the fd open: close it, so the reader sees EOF. */
-function fdSink(fd: number): Sink {
-  const sink: FileSink = Bun.file(fd).writer();
+/**
+ * Writing to a file descriptor: this child's stdout, or a socket kept in the process that made the
+ * pipe. Ending a FileSink leaves its fd open (the reader would see EOF only when we exit): close it.
+ */
+function fdSink(fd: number, sink: FileSink = Bun.file(fd).writer(), afterClose?: () => void): Sink {
   return {
     write: (bytes) => void sink.write(bytes),
     flush: async () => sink.flush(),
     end: async () => {
       await sink.end();
       closeSync(fd);
+      afterClose?.();
     },
   };
+}
+
+/** This child's stdout, fd 1 — reopened on /dev/null once closed, so nothing else is ever opened there. */
+function stdoutSink(): Sink {
+  return fdSink(1, Bun.stdout.writer(), () => {
+    const fd = openSync("/dev/null", "w");
+    if (fd !== 1) closeSync(fd);
+  });
 }
 
 export class StdioWire {
